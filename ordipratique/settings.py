@@ -7,6 +7,7 @@ is required, and HTTPS-only cookies and HSTS are switched on; see README.md.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 # Absolute base URL printed in QR codes: a label must open the device page from any phone.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Printed on every label; changing it starts a new series, old tags stay as they are.
+ASSET_TAG_PREFIX = os.environ.get("ASSET_TAG_PREFIX", "OP")
+
+# Days after a hand-over when the household is called to ask how it is going.
+FOLLOW_UP_DELAY_DAYS = int(os.environ.get("FOLLOW_UP_DELAY_DAYS", "90"))
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
     [SITE_URL] if SITE_URL.startswith("https://") else []
 )
@@ -70,6 +77,11 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
+    "apps.devices",
+    "apps.households",
+    "apps.training",
+    "apps.allocations",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not the in-memory default, so tests of concurrent writers (threads with
+    # their own connections) queue on the lock as in production instead of failing.
+    # One file per test process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"ordipratique-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +263,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per status set, so generated clients get readable enum types.
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceStatusEnum": "apps.devices.choices.DeviceStatus",
+        "ConditionGradeEnum": "apps.devices.choices.ConditionGrade",
+        "ReturnConditionEnum": "apps.allocations.choices.ReturnCondition",
+        "AllocationStatusEnum": "apps.allocations.choices.AllocationStatus",
+        "EnrolmentStatusEnum": "apps.training.choices.EnrolmentStatus",
+    },
 }
 
 LOGGING = {

@@ -10,10 +10,20 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("apps.accounts.api.urls")),
+    path("", include("apps.devices.api.urls")),
+    path("", include("apps.households.api.urls")),
+    path("", include("apps.training.api.urls")),
+    path("", include("apps.allocations.api.urls")),
+    path("", include("apps.reports.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("", include("apps.devices.urls")),
+    path("households/", include("apps.households.urls")),
+    path("training/", include("apps.training.urls")),
+    path("allocations/", include("apps.allocations.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

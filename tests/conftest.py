@@ -1,9 +1,13 @@
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from apps.accounts.choices import Role, StructureKind
 
 from .factories import StructureFactory, UserFactory
+
+# Real hashers are slow on purpose; tests create many users and test no cryptography.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -72,3 +76,38 @@ def client_as(client):
         return client
 
     return make
+
+
+@pytest.fixture
+def in_english(settings):
+    """Screens, API errors and messages in English (the source language), so assertions on
+    text hold before and after the French catalog is updated."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def queries_do_not_grow():
+    """``queries_do_not_grow(request, add_rows)`` asserts that ``request()`` (a GET answering
+    200) runs as many queries after ``add_rows()`` as before: a list of 20 rows costs what a
+    list of 1 does. A first request warms the caches (content types, permissions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(request):
+        with CaptureQueriesContext(connection) as queries:
+            response = request()
+        assert response.status_code == 200, response.content[:500]
+        return len(queries)
+
+    def check(request, add_rows):
+        request()
+        before = count(request)
+        add_rows()
+        after = count(request)
+        assert before == after, f"{before} queries before adding rows, {after} after"
+
+    return check

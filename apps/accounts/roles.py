@@ -21,15 +21,57 @@ ALL = ("view", "add", "change", "delete")
 ROLE_PERMISSIONS = {
     Role.TECHNICIAN: [
         *_crud("accounts.structure", *VIEW),
+        *_crud("devices.donor", *EDIT),
+        *_crud("devices.donation", *EDIT),
+        *_crud("devices.device", *EDIT),
+        "devices.change_device_status",
+        *_crud("devices.intervention", "view", "add"),
+        *_crud("devices.erasure", "view", "add"),
+        # Which device went where, never to whom: the household is masked for them.
+        *_crud("allocations.allocation", *VIEW),
+        "allocations.view_all_allocations",
     ],
     Role.TRAINER: [
         *_crud("accounts.structure", *VIEW),
+        # Trainers hand devices over: they read them, never change their technical record.
+        *_crud("devices.device", *VIEW),
+        # Records are closed or withdrawn, never deleted: no delete permission.
+        *_crud("households.household", *EDIT),
+        *_crud("households.neighbourhood", *VIEW),
+        *_crud("training.course", *EDIT),
+        *_crud("training.session", *EDIT),
+        *_crud("training.enrolment", *EDIT),
+        *_crud("training.attendance", *EDIT),
+        *_crud("allocations.allocation", *EDIT),
+        "allocations.hand_over_allocation",
+        *_crud("allocations.followup", "view", "add"),
     ],
     Role.COORDINATOR: [
         *_crud("accounts.structure", *EDIT),
         *_crud("accounts.user", *EDIT),
         *_crud("auth.group", *VIEW),
         *_crud("authtoken.tokenproxy", *VIEW),
+        *_crud("devices.donor", *VIEW),
+        *_crud("devices.donation", *VIEW),
+        *_crud("devices.device", *VIEW),
+        *_crud("devices.intervention", *VIEW),
+        *_crud("devices.erasure", *VIEW),
+        # Every structure's households and courses, read-only; the neighbourhood list is theirs.
+        *_crud("households.household", *VIEW),
+        "households.view_all_households",
+        *_crud("households.neighbourhood", *EDIT),
+        *_crud("training.course", *VIEW),
+        "training.view_all_courses",
+        *_crud("training.session", *VIEW),
+        *_crud("training.enrolment", *VIEW),
+        *_crud("training.attendance", *VIEW),
+        *_crud("allocations.allocation", *EDIT),
+        "allocations.hand_over_allocation",
+        "allocations.override_allocation_rule",
+        "allocations.view_all_allocations",
+        *_crud("allocations.followup", "view", "add"),
+        # The funders' figures and the audit of who changed what.
+        "reports.view_report",
     ],
 }
 

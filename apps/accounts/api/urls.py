@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from apps.core.api.routers import Router
 
 from .views import StructureViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("structures", StructureViewSet)
 
 urlpatterns = router.urls

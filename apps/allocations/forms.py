@@ -1,0 +1,93 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.devices.filtersets import normalise_tag
+from apps.devices.forms import DateInput
+from apps.devices.models import Device
+from apps.training.choices import EnrolmentStatus
+from apps.training.selectors import enrolments_visible_to
+
+from .choices import AllocationKind, DeviceUse, ReturnCondition
+from .models import FollowUp
+
+
+class EnrolmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, enrolment):
+        return f"{enrolment.household.contact_name} — {enrolment.course.title}"
+
+
+class ReserveForm(forms.Form):
+    enrolment = EnrolmentChoiceField(
+        label=_("Household and course"), queryset=None, help_text=_("Households enrolled in your courses.")
+    )
+    kind = forms.ChoiceField(
+        label=_("Gift or loan"), choices=AllocationKind.choices, widget=forms.RadioSelect
+    )
+    due_on = forms.DateField(label=_("Due date (loan)"), required=False, widget=DateInput())
+    device_tags = forms.CharField(
+        label=_("Asset tags of the devices"),
+        help_text=_(
+            "Scan or type each tag, separated by spaces: a kit may hold a computer, a screen, a keyboard…"
+        ),
+        widget=forms.Textarea(attrs={"rows": 2, "autocapitalize": "characters"}),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = (
+            enrolments_visible_to(user)
+            .filter(status=EnrolmentStatus.ENROLLED)
+            .select_related("household", "course")
+            .order_by("household__contact_name")
+        )
+
+    def clean_device_tags(self):
+        tags = [normalise_tag(t) for t in re.split(r"[\s,;]+", self.cleaned_data["device_tags"]) if t.strip()]
+        devices = {d.asset_tag: d for d in Device.objects.filter(asset_tag__in=tags)}
+        unknown = [t for t in tags if t not in devices]
+        if unknown:
+            raise forms.ValidationError(_("Unknown asset tag(s): %(tags)s.") % {"tags": ", ".join(unknown)})
+        return [devices[t] for t in dict.fromkeys(tags)]
+
+
+class HandOverForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason for handing over before the course rule is met"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(forms.Form):
+    condition = forms.ChoiceField(label=_("Condition of the devices"), choices=ReturnCondition.choices)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class FollowUpForm(forms.ModelForm):
+    uses = forms.MultipleChoiceField(
+        label=_("What the computer is used for"),
+        choices=DeviceUse.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    in_use = forms.NullBooleanField(
+        label=_("Computer in use"),
+        required=False,
+        widget=forms.Select(choices=[("unknown", _("Not known")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["contacted_on", "reached", "in_use", "uses", "problem", "needs_repair", "notes"]
+        widgets = {
+            "contacted_on": DateInput(),
+            "problem": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,94 @@
+"""Reads of allocations and follow-ups, scoped to what each user may see."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from apps.households.selectors import households_visible_to
+from apps.training.choices import EnrolmentStatus
+from apps.training.selectors import enrolments_visible_to, with_progress
+
+from .choices import AllocationKind, AllocationStatus
+from .models import Allocation, AllocationItem, FollowUp
+
+
+def allocations_visible_to(user):
+    """Trainers see their structure's allocations; coordinators and technicians see all
+    (technicians without the household's personal data: see ``can_see_household``)."""
+    if not user.has_perm("allocations.view_allocation"):
+        return Allocation.objects.none()
+    if user.has_perm("allocations.view_all_allocations"):
+        return Allocation.objects.all()
+    if user.structure_id is None:
+        return Allocation.objects.none()
+    return Allocation.objects.filter(structure_id=user.structure_id)
+
+
+def can_see_household(user, allocation):
+    return households_visible_to(user).filter(pk=allocation.household_id).exists()
+
+
+def visible_household_ids(user, allocations):
+    """Of these allocations' households, the ones ``user`` may see: one query for a page."""
+    ids = {allocation.household_id for allocation in allocations}
+    return set(households_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def allocation_list(user):
+    return (
+        allocations_visible_to(user)
+        .select_related("household__neighbourhood", "enrolment__course", "structure")
+        .prefetch_related(
+            Prefetch("items", queryset=AllocationItem.objects.select_related("device")), "devices"
+        )
+        .annotate(has_follow_up=Exists(FollowUp.objects.filter(allocation=OuterRef("pk"), reached=True)))
+    )
+
+
+def follow_up_due_date(allocation):
+    if allocation.handed_over_at is None:
+        return None
+    return timezone.localdate(allocation.handed_over_at) + timedelta(days=settings.FOLLOW_UP_DELAY_DAYS)
+
+
+def follow_ups_due(user, *, today=None):
+    """Hand-overs older than the follow-up delay whose household has not been reached yet."""
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=settings.FOLLOW_UP_DELAY_DAYS)
+    return (
+        allocation_list(user)
+        .filter(status=AllocationStatus.ACTIVE, handed_over_at__date__lte=limit, has_follow_up=False)
+        .order_by("handed_over_at")
+    )
+
+
+def overdue_loans(user, *, today=None):
+    today = today or timezone.localdate()
+    return (
+        allocation_list(user)
+        .filter(status=AllocationStatus.ACTIVE, kind=AllocationKind.LOAN, due_on__lt=today)
+        .order_by("due_on")
+    )
+
+
+def allocations_of_household(user, household):
+    return allocation_list(user).filter(household=household)
+
+
+def follow_ups_visible_to(user):
+    return FollowUp.objects.filter(allocation__in=allocations_visible_to(user)).select_related("allocation")
+
+
+def enrolment_for(user, household):
+    """The enrolment through which ``household`` may receive devices from ``user``'s courses:
+    an active one, preferring a course whose rule is already met, then the latest."""
+    return (
+        with_progress(
+            enrolments_visible_to(user).filter(household=household, status=EnrolmentStatus.ENROLLED)
+        )
+        .select_related("course", "household")
+        .order_by("-is_completed", "-requested_at")
+        .first()
+    )

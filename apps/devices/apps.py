@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DevicesConfig(AppConfig):
+    name = "apps.devices"
+    label = "devices"
+    verbose_name = _("Donations and devices")

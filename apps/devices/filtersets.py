@@ -1,0 +1,45 @@
+"""Device list filters, shared by the list screen and the API so both answer alike."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DeviceKind, DeviceStatus
+from .models import Device, Donation
+
+
+class DeviceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=DeviceStatus.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(
+        choices=DeviceKind.choices, label=_("Kind"), empty_label=_("All kinds")
+    )
+    donation = django_filters.ModelChoiceFilter(
+        queryset=Donation.objects.select_related("donor"), label=_("Donation"), empty_label=_("All donations")
+    )
+    location = django_filters.CharFilter(lookup_expr="icontains", label=_("Storage location"))
+    asset_tag = django_filters.CharFilter(method="by_asset_tag", label=_("Asset tag"))
+
+    class Meta:
+        model = Device
+        fields = ["q", "status", "kind", "donation", "location", "asset_tag"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(asset_tag__iexact=value)
+            | Q(serial_number__icontains=value)
+            | Q(brand__icontains=value)
+            | Q(model__icontains=value)
+            | Q(asset_tag__icontains=value)
+        )
+
+    def by_asset_tag(self, queryset, name, value):
+        return queryset.filter(asset_tag=normalise_tag(value))
+
+
+def normalise_tag(text):
+    """What a USB scanner or a hurried thumb types: stray spaces, lower case."""
+    return "".join(str(text).split()).upper()

@@ -1,0 +1,414 @@
+"""Every write on donors, donations and devices.
+
+A device's status changes in one place only, ``transition()``; the allocation services
+call it too. The allowed moves are the data in ``TRANSITIONS``.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import ConflictError, DomainError
+from apps.core.history import actor_name, bulk_create_audited, with_actor
+
+from .choices import DeviceStatus, ErasureResult
+from .importing import read_device_file
+from .models import AssetTagCounter, Device, Donation, Donor, Erasure, Intervention, StatusChange
+
+S = DeviceStatus
+
+TRANSITIONS = {
+    S.COLLECTED: {S.DIAGNOSIS, S.RECYCLED, S.DESTROYED},
+    S.DIAGNOSIS: {S.RECONDITIONING, S.RECYCLED, S.DESTROYED},
+    S.RECONDITIONING: {S.READY, S.DIAGNOSIS, S.RECYCLED, S.DESTROYED},
+    S.READY: {S.RESERVED, S.RECONDITIONING, S.RECYCLED, S.DESTROYED},
+    S.RESERVED: {S.ALLOCATED, S.READY},
+    S.ALLOCATED: {S.RETURNED, S.LOST},
+    S.RETURNED: {S.DIAGNOSIS},
+    S.RECYCLED: set(),
+    S.DESTROYED: set(),
+    S.LOST: set(),
+}
+
+# These moves belong to an allocation (reserve, hand over, cancel, return). Only the
+# allocation services make them, so a device and its allocation never disagree.
+ALLOCATION_MOVES = {
+    (S.READY, S.RESERVED),
+    (S.RESERVED, S.ALLOCATED),
+    (S.RESERVED, S.READY),
+    (S.ALLOCATED, S.RETURNED),
+    (S.ALLOCATED, S.LOST),
+}
+
+END_OF_LIFE = {S.RECYCLED, S.DESTROYED}
+
+
+def manual_moves(status):
+    """The statuses a person may move a device to from ``status`` with the move buttons."""
+    return [to for to in S if to in TRANSITIONS[S(status)] and (S(status), to) not in ALLOCATION_MOVES]
+
+
+def check_move(from_status, to_status, *, via_allocation=False):
+    """Raise ``DomainError`` unless ``from_status → to_status`` is an allowed move."""
+    from_status, to_status = S(from_status), S(to_status)
+    if to_status not in TRANSITIONS[from_status]:
+        allowed = ", ".join(str(s.label) for s in S if s in TRANSITIONS[from_status]) or _("none")
+        raise DomainError(
+            _("A device that is “%(from)s” cannot become “%(to)s”. Allowed moves: %(allowed)s.")
+            % {"from": from_status.label, "to": to_status.label, "allowed": allowed},
+            code="illegal_transition",
+            field="to",
+        )
+    if (from_status, to_status) in ALLOCATION_MOVES and not via_allocation:
+        raise DomainError(
+            _("Reserving, handing over, cancelling and returning a device are done from its allocation."),
+            code="allocation_move",
+            field="to",
+        )
+
+
+def has_valid_erasure(device):
+    """A passed erasure recorded since the device last came back from a household."""
+    erasures = device.erasures.filter(result=ErasureResult.PASSED)
+    last_return = (
+        device.status_changes.filter(to_status=S.RETURNED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if last_return is not None:
+        erasures = erasures.filter(performed_at__gte=last_return)
+    return erasures.exists()
+
+
+def transition(device, to, *, actor, note="", weight_kg=None, expected_status=None, via_allocation=False):
+    """Move ``device`` to status ``to``: the only way a device's status changes.
+
+    Locks the device row so that two people cannot move it at once; ``expected_status`` is
+    the status the person saw, and a device changed meanwhile answers with a conflict.
+    """
+    if to not in S.values:
+        raise DomainError(
+            _("Unknown status “%(status)s”.") % {"status": to}, code="unknown_status", field="to"
+        )
+    to = S(to)
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device.pk)
+        if expected_status and device.status != expected_status:
+            raise ConflictError(
+                _("This device is now “%(status)s”: someone changed it meanwhile. Reload the page.")
+                % {"status": device.get_status_display()},
+                code="status_changed",
+            )
+        check_move(device.status, to, via_allocation=via_allocation)
+        if to == S.READY and device.storage_unknown:
+            raise DomainError(
+                _("Record the storage size of this device (0 if it has no drive) before marking it ready."),
+                code="storage_unknown",
+                field="to",
+            )
+        if to == S.READY and device.has_storage and not has_valid_erasure(device):
+            raise DomainError(
+                _("This device has a storage drive: record a passed erasure before marking it ready."),
+                code="erasure_required",
+                field="to",
+            )
+        if to in END_OF_LIFE:
+            if weight_kg is not None:
+                device.weight_kg = weight_kg
+            if device.weight_kg is None:
+                raise DomainError(
+                    _("Give the weight in kg: it counts in the e-waste figures."),
+                    code="weight_required",
+                    field="weight_kg",
+                )
+        from_status = device.status
+        device.status = to
+        device.status_changed_at = timezone.now()
+        with_actor(device, actor, note).save()
+        StatusChange.objects.create(
+            device=device,
+            from_status=from_status,
+            to_status=to,
+            note=note,
+            actor=actor,
+            actor_name=actor_name(actor),
+            at=device.status_changed_at,
+        )
+    return device
+
+
+class BatchRefused(DomainError):
+    """A move of several devices refused as a whole; ``errors`` says why, device by device."""
+
+    default_code = "batch_refused"
+
+    def __init__(self, errors):
+        super().__init__(
+            _("Nothing was moved: %(count)d device(s) cannot make this move.") % {"count": len(errors)},
+            field="to",
+        )
+        self.errors = errors
+
+    def as_dict(self):
+        return {"detail": self.message, "code": self.code, "errors": self.errors}
+
+
+def transition_many(devices, to, *, actor, note=""):
+    """Move several devices to ``to`` at once: all of them, or none if any one is refused.
+
+    A technician who has wiped and tested a batch of laptops moves them together; a device
+    the rules refuse (no erasure, wrong step) is listed with its reason and nothing moves.
+    """
+    errors = []
+    with transaction.atomic():
+        for device in Device.objects.filter(pk__in=[d.pk for d in devices]).order_by("pk"):
+            try:
+                with transaction.atomic():
+                    transition(device, to, actor=actor, note=note)
+            except DomainError as exc:
+                errors.append({"asset_tag": device.asset_tag, "message": exc.message})
+        if errors:
+            raise BatchRefused(errors)
+    return len(devices)
+
+
+def next_asset_tags(count):
+    """Reserve ``count`` consecutive asset tags; call inside the transaction that uses them."""
+    prefix = settings.ASSET_TAG_PREFIX
+    AssetTagCounter.objects.get_or_create(prefix=prefix)
+    counter = AssetTagCounter.objects.select_for_update().get(prefix=prefix)
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
+    return [f"{prefix}-{number:06d}" for number in range(first, first + count)]
+
+
+def _validated_device(donation, fields):
+    device = Device(donation=donation, **fields)
+    device.full_clean(exclude=["asset_tag", "donation"], validate_constraints=False)
+    return device
+
+
+@transaction.atomic
+def create_device(*, donation, actor, **fields):
+    """Log one device of a donation; it gets the next asset tag at once."""
+    device = _validated_device(donation, fields)
+    _check_serials_free([device.serial_number])
+    (device.asset_tag,) = next_asset_tags(1)
+    try:
+        with transaction.atomic():
+            with_actor(device, actor).save()
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("Another device was recorded meanwhile with this serial number."), field="serial_number"
+        ) from exc
+    StatusChange.objects.create(
+        device=device,
+        to_status=S.COLLECTED,
+        actor=actor,
+        actor_name=actor_name(actor),
+        at=device.status_changed_at,
+    )
+    return device
+
+
+def _check_serials_free(serials, *, exclude_pk=None):
+    wanted = [s for s in serials if s]
+    taken = Device.objects.filter(serial_number__in=wanted)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    taken = list(taken.values_list("serial_number", "asset_tag"))
+    if taken:
+        serial, tag = taken[0]
+        raise DomainError(
+            _("The serial number %(serial)s is already recorded on device %(tag)s.")
+            % {"serial": serial, "tag": tag},
+            code="duplicate_serial",
+            field="serial_number",
+        )
+
+
+class ImportRejected(DomainError):
+    """The import was refused as a whole; ``errors`` lists each problem by row and field."""
+
+    default_code = "import_rejected"
+
+    def __init__(self, errors):
+        super().__init__(_("The file was not imported: %(count)d problem(s).") % {"count": len(errors)})
+        self.errors = errors
+
+    def as_dict(self):
+        return {"detail": self.message, "code": self.code, "errors": self.errors}
+
+
+def validate_import_rows(donation, rows):
+    """Check every row as ``create_device`` would; return unsaved devices or raise ``ImportRejected``.
+
+    ``rows`` are ``(row_number, fields)`` pairs. All problems are reported at once.
+    """
+    errors = []
+    devices = []
+    first_row_of_serial = {}
+    for row_number, fields in rows:
+        try:
+            device = _validated_device(donation, fields)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.extend({"row": row_number, "field": field, "message": m} for m in messages)
+            continue
+        serial = device.serial_number
+        if serial and serial in first_row_of_serial:
+            errors.append(
+                {
+                    "row": row_number,
+                    "field": "serial_number",
+                    "message": _("Serial number %(serial)s also appears on row %(row)d.")
+                    % {"serial": serial, "row": first_row_of_serial[serial]},
+                }
+            )
+        elif serial:
+            first_row_of_serial[serial] = row_number
+        devices.append((row_number, device))
+    taken = dict(
+        Device.objects.filter(serial_number__in=list(first_row_of_serial)).values_list(
+            "serial_number", "asset_tag"
+        )
+    )
+    for serial, tag in taken.items():
+        errors.append(
+            {
+                "row": first_row_of_serial[serial],
+                "field": "serial_number",
+                "message": _("Serial number %(serial)s is already recorded on device %(tag)s.")
+                % {"serial": serial, "tag": tag},
+            }
+        )
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e["row"], e["field"])))
+    return [device for _row, device in devices]
+
+
+@dataclass
+class ImportResult:
+    devices: list
+    ignored_columns: list
+    committed: bool
+
+
+def import_devices(*, donation, content, filename, actor, dry_run=False):
+    """Import a donor's inventory file into ``donation``: every row or none.
+
+    With ``dry_run`` nothing is written and the result previews the devices. Any problem
+    (unreadable file, bad value, duplicate serial) rejects the whole file with each
+    problem listed by row number and field.
+    """
+    parsed = read_device_file(content, filename)
+    errors = list(parsed.errors)
+    devices = []
+    try:
+        devices = validate_import_rows(donation, parsed.rows)
+    except ImportRejected as exc:
+        errors.extend(exc.errors)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: (e["row"], e["field"])))
+    if dry_run:
+        return ImportResult(devices=devices, ignored_columns=parsed.ignored_columns, committed=False)
+    with transaction.atomic():
+        now = timezone.now()
+        for device, tag in zip(devices, next_asset_tags(len(devices)), strict=True):
+            device.asset_tag = tag
+            device.status_changed_at = now
+        try:
+            with transaction.atomic():
+                created = bulk_create_audited(Device, devices, actor=actor, reason=_("Imported from a file"))
+        except IntegrityError as exc:
+            # A serial number taken by someone else between the check and the insert.
+            raise ConflictError(
+                _("Another device was recorded meanwhile with one of these serial numbers.")
+            ) from exc
+        StatusChange.objects.bulk_create(
+            StatusChange(device=d, to_status=S.COLLECTED, actor=actor, actor_name=actor_name(actor), at=now)
+            for d in created
+        )
+    return ImportResult(devices=created, ignored_columns=parsed.ignored_columns, committed=True)
+
+
+@transaction.atomic
+def update_device(device, *, actor, **fields):
+    """Change a device's facts. Its tag and status are not facts one edits."""
+    for name in ("asset_tag", "status", "status_changed_at", "donation"):
+        if name in fields:
+            raise DomainError(_("This field cannot be changed here."), code="read_only", field=name)
+    for name, value in fields.items():
+        setattr(device, name, value)
+    device.full_clean(exclude=["asset_tag"], validate_constraints=False)
+    _check_serials_free([device.serial_number], exclude_pk=device.pk)
+    with_actor(device, actor).save()
+    return device
+
+
+@transaction.atomic
+def record_intervention(device, *, actor, **fields):
+    intervention = Intervention(
+        device=device, performed_by=actor, performed_by_name=actor_name(actor), **fields
+    )
+    intervention.full_clean()
+    with_actor(intervention, actor).save()
+    return intervention
+
+
+@transaction.atomic
+def record_erasure(device, *, actor, **fields):
+    """Record the wiping (or destruction) of one drive of ``device``."""
+    if not device.has_storage:
+        raise DomainError(
+            _("This device has no storage drive recorded: set its storage size before recording an erasure."),
+            code="no_storage",
+        )
+    erasure = Erasure(device=device, operator=actor, operator_name=actor_name(actor), **fields)
+    erasure.full_clean()
+    with_actor(erasure, actor).save()
+    return erasure
+
+
+@transaction.atomic
+def create_donor(*, actor, **fields):
+    donor = Donor(**fields)
+    donor.full_clean()
+    with_actor(donor, actor).save()
+    return donor
+
+
+@transaction.atomic
+def update_donor(donor, *, actor, **fields):
+    for name, value in fields.items():
+        setattr(donor, name, value)
+    donor.full_clean()
+    with_actor(donor, actor).save()
+    return donor
+
+
+@transaction.atomic
+def create_donation(*, actor, donor, structure=None, received_by=None, **fields):
+    """Record a batch received from ``donor``; by default received by ``actor`` for their structure."""
+    structure = structure or getattr(actor, "structure", None)
+    if structure is None:
+        raise DomainError(_("Choose the structure that received the donation."), field="structure")
+    donation = Donation(donor=donor, structure=structure, received_by=received_by or actor, **fields)
+    donation.full_clean()
+    with_actor(donation, actor).save()
+    return donation
+
+
+@transaction.atomic
+def update_donation(donation, *, actor, **fields):
+    for name, value in fields.items():
+        setattr(donation, name, value)
+    donation.full_clean()
+    with_actor(donation, actor).save()
+    return donation

@@ -1,0 +1,48 @@
+"""Filters of the households list, shared by the screen and the API."""
+
+import re
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ReferredBy
+from .matching import name_key, phone_key
+from .models import Household, Neighbourhood
+
+# Fewer digits than this in a search is too little to look through phone numbers.
+MIN_PHONE_SEARCH_DIGITS = 4
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or phone"), method="search")
+    neighbourhood = django_filters.ModelChoiceFilter(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.all(), empty_label=_("All")
+    )
+    referred_by = django_filters.ChoiceFilter(
+        label=_("Referred by"), choices=ReferredBy.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "neighbourhood", "referred_by"]
+
+    def search(self, queryset, name, value):
+        """Matches however the name or number was typed: accents, case, spaces, +33."""
+        condition = Q()
+        words = name_key(value)
+        if words:
+            condition |= Q(name_key__contains=words)
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= MIN_PHONE_SEARCH_DIGITS:
+            condition |= Q(phone_key__contains=phone_key(value) or digits)
+        return queryset.filter(condition) if condition else queryset
+
+
+class HouseholdApiFilter(HouseholdFilter):
+    """The API also filters by course: ``/api/households/?course=12``."""
+
+    course = django_filters.NumberFilter(label=_("Course"), field_name="enrolments__course", distinct=True)
+
+    class Meta(HouseholdFilter.Meta):
+        fields = [*HouseholdFilter.Meta.fields, "course"]

@@ -1,0 +1,182 @@
+"""Household and neighbourhood screens: thin, they read through selectors and write through services."""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, ListView
+from django_filters.views import FilterView
+
+from apps.core.exceptions import DomainError
+from apps.core.forms import add_domain_error
+
+from . import selectors, services
+from .filters import HouseholdFilter
+from .forms import HouseholdForm, NeighbourhoodForm
+
+LIST_PAGE_SIZE = 25
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form whose valid data goes to one service call, ``perform(form)``.
+
+    A business rule the service refuses (``DomainError``) comes back as a form error, on its
+    field when the form has it, so bad input is never a 500. Shared by the training screens.
+    """
+
+    raise_exception = True
+    success_message = ""
+
+    def get_instance(self):
+        """The object an edit form changes, looked up in the user's scope (a 404 outside it);
+        ``None`` for a form that creates."""
+        return None
+
+    @cached_property
+    def instance(self):
+        return self.get_instance()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.instance is not None:
+            kwargs["instance"] = self.instance
+        return kwargs
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except DomainError as error:
+            return self.refused(form, error)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    def get_success_message(self):
+        return self.success_message % {"object": self.object}
+
+    def refused(self, form, error):
+        add_domain_error(form, error)
+        return self.form_invalid(form)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FilteredListView(PermissionRequiredMixin, FilterView):
+    """A paginated list with its filters; ``query`` keeps the filters on the page links
+    (``includes/pagination.html``). Shared by the training screens."""
+
+    raise_exception = True
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(query=query.urlencode(), **kwargs)
+
+
+class HouseholdListView(FilteredListView):
+    permission_required = "households.view_household"
+    filterset_class = HouseholdFilter
+    template_name = "households/household_list.html"
+
+    def get_queryset(self):
+        return selectors.household_list(self.request.user)
+
+
+class HouseholdDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "households.view_household"
+    raise_exception = True
+    template_name = "households/household_detail.html"
+
+    def get_queryset(self):
+        return selectors.household_list(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        # Imported here: training builds on households, not the other way round.
+        from apps.training.selectors import enrolments_of_household
+
+        return super().get_context_data(
+            enrolments=enrolments_of_household(self.request.user, self.object), **kwargs
+        )
+
+
+class HouseholdCreateView(ServiceFormView):
+    permission_required = "households.add_household"
+    form_class = HouseholdForm
+    template_name = "households/household_form.html"
+    success_message = _("Household “%(object)s” registered.")
+
+    def perform(self, form):
+        return services.register_household(
+            actor=self.request.user,
+            structure=self.request.user.structure,
+            confirm_duplicate=form.cleaned_data.pop("confirm_duplicate", False),
+            **form.cleaned_data,
+        )
+
+    def refused(self, form, error):
+        if not isinstance(error, services.LikelyDuplicateError):
+            return super().refused(form, error)
+        form.add_error(None, error.message)
+        form.ask_duplicate_confirmation()
+        visible = selectors.duplicates_visible_to(self.request.user, error.duplicates)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                visible_duplicates=visible,
+                hidden_duplicate_count=len(error.duplicates) - len(visible),
+            )
+        )
+
+
+class HouseholdUpdateView(ServiceFormView):
+    permission_required = "households.change_household"
+    form_class = HouseholdForm
+    template_name = "households/household_form.html"
+    success_message = _("Household “%(object)s” updated.")
+
+    def get_instance(self):
+        return get_object_or_404(selectors.household_list(self.request.user), pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return services.update_household(self.instance, actor=self.request.user, **form.cleaned_data)
+
+
+class NeighbourhoodListView(PermissionRequiredMixin, ListView):
+    permission_required = "households.view_neighbourhood"
+    raise_exception = True
+    paginate_by = LIST_PAGE_SIZE
+    template_name = "households/neighbourhood_list.html"
+
+    def get_queryset(self):
+        return selectors.neighbourhood_list()
+
+
+class NeighbourhoodCreateView(ServiceFormView):
+    permission_required = "households.add_neighbourhood"
+    form_class = NeighbourhoodForm
+    template_name = "households/neighbourhood_form.html"
+    success_message = _("Neighbourhood “%(object)s” added.")
+
+    def perform(self, form):
+        return services.create_neighbourhood(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("households:neighbourhood_list")
+
+
+class NeighbourhoodUpdateView(NeighbourhoodCreateView):
+    permission_required = "households.change_neighbourhood"
+    success_message = _("Neighbourhood “%(object)s” updated.")
+
+    def get_instance(self):
+        return get_object_or_404(selectors.neighbourhood_list(), pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return services.update_neighbourhood(self.instance, actor=self.request.user, **form.cleaned_data)

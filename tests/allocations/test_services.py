@@ -1,0 +1,203 @@
+"""Reserving, handing over, returning: the programme's promise, rule by rule."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.allocations import selectors, services
+from apps.allocations.models import Allocation
+from apps.core.exceptions import ConflictError, DomainError
+from apps.devices import services as device_services
+from apps.devices.choices import DeviceStatus
+from apps.devices.models import Device
+
+from .conftest import attend
+
+pytestmark = pytest.mark.django_db
+TOMORROW_PLUS = timezone.localdate() + timedelta(days=180)
+
+
+def statuses(devices):
+    return [Device.objects.get(pk=d.pk).status for d in devices]
+
+
+def test_a_kit_is_reserved_all_together(trainer, enrolment, kit):
+    allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    assert allocation.status == "reserved"
+    assert allocation.structure == enrolment.course.structure
+    assert statuses(kit) == ["reserved"] * 3
+    assert allocation.history.get().history_user == trainer
+
+
+def test_a_kit_with_one_device_not_ready_reserves_nothing(trainer, enrolment, kit):
+    kit[1].status = DeviceStatus.RECONDITIONING
+    kit[1].save()
+    with pytest.raises(ConflictError) as refused:
+        services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    assert kit[1].asset_tag in refused.value.message and "not ready" in refused.value.message
+    assert statuses(kit) == ["ready", "reconditioning", "ready"]
+    assert Allocation.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["waiting", "withdrawn"])
+def test_only_an_enrolled_household_can_be_given_devices(trainer, enrolment, kit, status):
+    enrolment.status = status
+    enrolment.withdrawal_reason = "a déménagé" if status == "withdrawn" else ""
+    enrolment.save()
+    with pytest.raises(DomainError) as refused:
+        services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    assert refused.value.code == "not_enrolled"
+
+
+def test_a_loan_needs_a_future_due_date_and_a_gift_none(trainer, enrolment, kit):
+    with pytest.raises(DomainError, match="needs a due date"):
+        services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="loan")
+    with pytest.raises(DomainError, match="must be in the future"):
+        services.reserve(
+            actor=trainer, enrolment=enrolment, devices=kit, kind="loan", due_on=timezone.localdate()
+        )
+    with pytest.raises(DomainError, match="no due date"):
+        services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift", due_on=TOMORROW_PLUS)
+
+
+class TestHandOver:
+    def test_once_the_course_rule_is_met(self, trainer, completed, kit):
+        allocation = services.reserve(
+            actor=trainer, enrolment=completed, devices=kit, kind="loan", due_on=TOMORROW_PLUS
+        )
+        allocation = services.hand_over(allocation, actor=trainer)
+        assert (allocation.status, allocation.handed_over_by) == ("active", trainer)
+        assert statuses(kit) == ["allocated"] * 3
+        change = kit[0].status_changes.latest("at")
+        assert f"allocation no. {allocation.number}" in change.note
+
+    def test_the_rule_is_exact_three_of_four_is_not_enough(self, trainer, enrolment, kit):
+        attend(enrolment, 3)
+        allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+        with pytest.raises(DomainError) as refused:
+            services.hand_over(allocation, actor=trainer, override_reason="please")
+        assert refused.value.code == "not_eligible"
+        assert "attended 3 of the 4 sessions" in refused.value.message
+        assert statuses(kit) == ["reserved"] * 3
+
+    def test_a_coordinator_may_override_with_a_written_reason(self, trainer, coordinator, enrolment, kit):
+        allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+        with pytest.raises(DomainError) as refused:
+            services.hand_over(allocation, actor=coordinator, override_reason="  ")
+        assert refused.value.field == "override_reason"
+        allocation = services.hand_over(
+            allocation, actor=coordinator, override_reason="Hospitalisée deux semaines"
+        )
+        assert allocation.override_reason == "Hospitalisée deux semaines"
+        record = allocation.history.latest()
+        assert (record.history_user, record.history_change_reason) == (
+            coordinator,
+            "Hospitalisée deux semaines",
+        )
+
+    def test_twice_is_a_conflict(self, trainer, completed, kit):
+        allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+        services.hand_over(allocation, actor=trainer)
+        with pytest.raises(ConflictError, match="cannot be handed over"):
+            services.hand_over(allocation, actor=trainer)
+
+
+def handed_over(trainer, enrolment, devices, kind="loan"):
+    due_on = TOMORROW_PLUS if kind == "loan" else None
+    allocation = services.reserve(
+        actor=trainer, enrolment=enrolment, devices=devices, kind=kind, due_on=due_on
+    )
+    return services.hand_over(allocation, actor=trainer)
+
+
+def test_a_return_sends_the_devices_back_to_diagnosis_and_frees_them(trainer, technician, completed, kit):
+    allocation = handed_over(trainer, completed, kit)
+    allocation = services.return_allocation(
+        allocation, actor=trainer, condition="worn", note="clavier collant"
+    )
+    assert (allocation.status, allocation.return_condition) == ("returned", "worn")
+    assert statuses(kit) == ["diagnosis"] * 3
+    moves = list(kit[0].status_changes.order_by("at", "pk").values_list("to_status", flat=True))
+    assert moves[-2:] == ["returned", "diagnosis"]
+    assert not allocation.items.filter(is_open=True).exists()
+    # The device goes round again: checked, erased anew, ready, and may go to another family.
+    device = kit[0]
+    device_services.transition(device, "reconditioning", actor=technician)
+    with pytest.raises(DomainError, match="erasure"):
+        device_services.transition(device, "ready", actor=technician)
+    device_services.record_erasure(
+        device, actor=technician, method="overwrite", drive_serial="D", result="passed"
+    )
+    device_services.transition(device, "ready", actor=technician)
+    again = services.reserve(actor=trainer, enrolment=completed, devices=[device], kind="gift")
+    assert again.status == "reserved"
+
+
+def test_a_loan_turned_into_a_gift(trainer, completed, kit):
+    allocation = services.convert_to_gift(handed_over(trainer, completed, kit), actor=trainer)
+    assert (allocation.kind, allocation.due_on, allocation.status) == ("gift", None, "active")
+    with pytest.raises(ConflictError, match="already a gift"):
+        services.convert_to_gift(allocation, actor=trainer)
+
+
+def test_cancelling_a_reservation_makes_the_devices_ready_again(trainer, enrolment, kit):
+    allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    services.cancel(allocation, actor=trainer, note="famille déménagée")
+    assert statuses(kit) == ["ready"] * 3
+    other = services.reserve(actor=trainer, enrolment=enrolment, devices=kit[:1], kind="gift")
+    assert other.status == "reserved"
+
+
+def test_lost_or_stolen(trainer, completed, kit):
+    allocation = services.declare_lost(
+        handed_over(trainer, completed, kit), actor=trainer, note="vol avec effraction"
+    )
+    assert allocation.status == "lost"
+    assert statuses(kit) == ["lost"] * 3
+
+
+def test_a_device_cannot_be_in_two_open_allocations(trainer, enrolment, kit, course):
+    from tests.factories import EnrolmentFactory
+
+    services.reserve(actor=trainer, enrolment=enrolment, devices=kit[:1], kind="gift")
+    other = EnrolmentFactory(course=course)
+    with pytest.raises(ConflictError):
+        services.reserve(actor=trainer, enrolment=other, devices=kit[:1], kind="gift")
+
+
+class TestFollowUps:
+    def test_due_after_the_delay_until_the_household_is_reached(self, trainer, completed, kit, settings):
+        settings.FOLLOW_UP_DELAY_DAYS = 90
+        allocation = handed_over(trainer, completed, kit, kind="gift")
+        today = timezone.localdate()
+        assert list(selectors.follow_ups_due(trainer, today=today + timedelta(days=89))) == []
+        assert list(selectors.follow_ups_due(trainer, today=today + timedelta(days=90))) == [allocation]
+        services.record_follow_up(allocation, actor=trainer, reached=False)
+        assert list(selectors.follow_ups_due(trainer, today=today + timedelta(days=90))) == [allocation]
+        services.record_follow_up(allocation, actor=trainer, reached=True, in_use=True, uses=["school"])
+        assert list(selectors.follow_ups_due(trainer, today=today + timedelta(days=90))) == []
+        assert selectors.follow_up_due_date(allocation) == today + timedelta(days=90)
+
+    def test_no_follow_up_before_the_hand_over(self, trainer, enrolment, kit):
+        allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+        with pytest.raises(DomainError, match="not yet handed over"):
+            services.record_follow_up(allocation, actor=trainer, reached=True)
+
+    def test_overdue_loans(self, trainer, completed, kit):
+        allocation = handed_over(trainer, completed, kit)
+        assert list(selectors.overdue_loans(trainer, today=allocation.due_on)) == []
+        assert list(selectors.overdue_loans(trainer, today=allocation.due_on + timedelta(days=1))) == [
+            allocation
+        ]
+
+    def test_the_follow_up_shows_on_the_device_timeline(self, trainer, completed, kit):
+        from apps.devices.timeline import device_timeline
+
+        allocation = handed_over(trainer, completed, kit, kind="gift")
+        services.record_follow_up(
+            allocation, actor=trainer, reached=True, in_use=False, problem="Wi-Fi", needs_repair=True
+        )
+        event = device_timeline(kit[0])[0]
+        assert (event.kind, event.title) == ("follow_up", "Follow-up: computer not in use")
+        assert "Wi-Fi" in event.detail
