@@ -1,7 +1,80 @@
-from django.views.generic import TemplateView
+"""Generic screens shared by every app: a form that calls one service, a filtered list."""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from .exceptions import DomainError
+from .forms import add_domain_error
+
+LIST_PAGE_SIZE = 25
 
 
 class HomeView(TemplateView):
     """Each role's start page: its own work, from the menu entries its permissions allow."""
 
     template_name = "core/home.html"
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form whose valid data goes to one service call, ``perform(form)``.
+
+    A business rule the service refuses (``DomainError``) comes back as a form error, on its
+    field when the form has it, so bad input is never a 500.
+    """
+
+    raise_exception = True
+    success_message = ""
+
+    def get_instance(self):
+        """The object an edit form changes, looked up in the user's scope (a 404 outside it);
+        ``None`` for a form that creates."""
+        return None
+
+    @cached_property
+    def instance(self):
+        return self.get_instance()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.instance is not None:
+            kwargs["instance"] = self.instance
+        return kwargs
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.perform(form)
+        except DomainError as error:
+            return self.refused(form, error)
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    def get_success_message(self):
+        return self.success_message % {"object": self.object}
+
+    def refused(self, form, error):
+        add_domain_error(form, error)
+        return self.form_invalid(form)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FilteredListView(PermissionRequiredMixin, FilterView):
+    """A paginated list with its filters; ``query`` keeps the filters on the page links
+    (``includes/pagination.html``)."""
+
+    raise_exception = True
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(query=query.urlencode(), **kwargs)

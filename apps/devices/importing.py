@@ -87,7 +87,7 @@ STORAGE_TYPE_ALIASES = {
 }
 
 
-def _choice_lookup(choices, aliases):
+def _choice_lookup(aliases):
     lookup = {}
     for value, names in aliases.items():
         for name in [*names, value.value, value.label]:
@@ -95,8 +95,8 @@ def _choice_lookup(choices, aliases):
     return lookup
 
 
-KIND_LOOKUP = _choice_lookup(DeviceKind, KIND_ALIASES)
-STORAGE_TYPE_LOOKUP = _choice_lookup(StorageType, STORAGE_TYPE_ALIASES)
+KIND_LOOKUP = _choice_lookup(KIND_ALIASES)
+STORAGE_TYPE_LOOKUP = _choice_lookup(STORAGE_TYPE_ALIASES)
 
 
 @dataclass

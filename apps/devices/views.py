@@ -1,6 +1,7 @@
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
+from apps.core.views import FilteredListView, ServiceFormView
 
 from . import documents, printing, selectors, services
 from .choices import DeviceStatus
@@ -49,19 +51,16 @@ def get_device(tag):
 # Devices ---------------------------------------------------------------------------------
 
 
-class DeviceListView(PermissionRequiredMixin, ListView):
+class DeviceListView(FilteredListView):
     permission_required = "devices.view_device"
     template_name = "devices/device_list.html"
-    paginate_by = PAGE_SIZE
+    filterset_class = DeviceFilterSet
 
     def get_queryset(self):
-        self.filterset = DeviceFilterSet(self.request.GET, queryset=selectors.device_list())
-        return self.filterset.qs if self.filterset.is_valid() else selectors.device_list().none()
+        return selectors.device_list()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(filterset=self.filterset, query=query.urlencode(), **kwargs)
+        return super().get_context_data(filterset=self.filterset, **kwargs)
 
 
 @permission_required("devices.view_device", raise_exception=True)
@@ -72,7 +71,7 @@ def device_find(request):
     if device is not None:
         return redirect(device)
     url = reverse("devices:device_list")
-    return redirect(f"{url}?q={text}" if text else url)
+    return redirect(f"{url}?{urlencode({'q': text})}" if text else url)
 
 
 @permission_required("devices.view_device", raise_exception=True)
@@ -227,44 +226,36 @@ class DonorDetailView(PermissionRequiredMixin, DetailView):
         return super().get_context_data(donations=donations, **kwargs)
 
 
-def _edit_view(request, *, form, save, title, cancel_url, success_message):
-    """Create/update pages: validate the form, call the service, show its refusal on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, success_message)
-            return redirect(obj)
-    return render(
-        request, "devices/simple_form.html", {"form": form, "title": title, "cancel_url": cancel_url}
-    )
+class DeviceRecordFormView(ServiceFormView):
+    """The create/edit pages of donors and donations: one form, one service call."""
+
+    template_name = "devices/simple_form.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        cancel_url = self.instance.get_absolute_url() if self.instance else reverse(self.list_url_name)
+        return super().get_context_data(title=self.instance or self.title, cancel_url=cancel_url, **kwargs)
 
 
-@permission_required("devices.add_donor", raise_exception=True)
-def donor_create(request):
-    return _edit_view(
-        request,
-        form=DonorForm(request.POST or None),
-        save=lambda data: services.create_donor(actor=request.user, **data),
-        title=_("New donor"),
-        cancel_url=reverse("devices:donor_list"),
-        success_message=_("Donor saved."),
-    )
+class DonorCreateView(DeviceRecordFormView):
+    permission_required = "devices.add_donor"
+    form_class = DonorForm
+    title = gettext_lazy("New donor")
+    list_url_name = "devices:donor_list"
+    success_message = gettext_lazy("Donor saved.")
+
+    def perform(self, form):
+        return services.create_donor(actor=self.request.user, **form.cleaned_data)
 
 
-@permission_required("devices.change_donor", raise_exception=True)
-def donor_update(request, pk):
-    donor = get_object_or_404(Donor, pk=pk)
-    return _edit_view(
-        request,
-        form=DonorForm(request.POST or None, instance=donor),
-        save=lambda data: services.update_donor(donor, actor=request.user, **data),
-        title=donor.name,
-        cancel_url=donor.get_absolute_url(),
-        success_message=_("Donor saved."),
-    )
+class DonorUpdateView(DonorCreateView):
+    permission_required = "devices.change_donor"
+
+    def get_instance(self):
+        return get_object_or_404(Donor, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return services.update_donor(self.instance, actor=self.request.user, **form.cleaned_data)
 
 
 # Donations -------------------------------------------------------------------------------
@@ -279,30 +270,29 @@ class DonationListView(PermissionRequiredMixin, ListView):
         return selectors.donation_list()
 
 
-@permission_required("devices.add_donation", raise_exception=True)
-def donation_create(request):
-    initial = {"donor": request.GET.get("donor")}
-    return _edit_view(
-        request,
-        form=DonationForm(request.POST or None, initial=initial),
-        save=lambda data: services.create_donation(actor=request.user, **data),
-        title=_("New donation"),
-        cancel_url=reverse("devices:donation_list"),
-        success_message=_("Donation recorded. Now add its devices."),
-    )
+class DonationCreateView(DeviceRecordFormView):
+    permission_required = "devices.add_donation"
+    form_class = DonationForm
+    title = gettext_lazy("New donation")
+    list_url_name = "devices:donation_list"
+    success_message = gettext_lazy("Donation recorded. Now add its devices.")
+
+    def get_initial(self):
+        return {"donor": self.request.GET.get("donor")}
+
+    def perform(self, form):
+        return services.create_donation(actor=self.request.user, **form.cleaned_data)
 
 
-@permission_required("devices.change_donation", raise_exception=True)
-def donation_update(request, pk):
-    donation = get_object_or_404(Donation, pk=pk)
-    return _edit_view(
-        request,
-        form=DonationForm(request.POST or None, instance=donation),
-        save=lambda data: services.update_donation(donation, actor=request.user, **data),
-        title=str(donation),
-        cancel_url=donation.get_absolute_url(),
-        success_message=_("Donation saved."),
-    )
+class DonationUpdateView(DonationCreateView):
+    permission_required = "devices.change_donation"
+    success_message = gettext_lazy("Donation saved.")
+
+    def get_instance(self):
+        return get_object_or_404(Donation, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return services.update_donation(self.instance, actor=self.request.user, **form.cleaned_data)
 
 
 def _intake_session_key(donation):

@@ -1,83 +1,16 @@
 """Household and neighbourhood screens: thin, they read through selectors and write through services."""
 
-from functools import cached_property
-
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, ListView
-from django_filters.views import FilterView
+from django.views.generic import DetailView, ListView
 
-from apps.core.exceptions import DomainError
-from apps.core.forms import add_domain_error
+from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 
 from . import selectors, services
 from .filters import HouseholdFilter
 from .forms import HouseholdForm, NeighbourhoodForm
-
-LIST_PAGE_SIZE = 25
-
-
-class ServiceFormView(PermissionRequiredMixin, FormView):
-    """A form whose valid data goes to one service call, ``perform(form)``.
-
-    A business rule the service refuses (``DomainError``) comes back as a form error, on its
-    field when the form has it, so bad input is never a 500. Shared by the training screens.
-    """
-
-    raise_exception = True
-    success_message = ""
-
-    def get_instance(self):
-        """The object an edit form changes, looked up in the user's scope (a 404 outside it);
-        ``None`` for a form that creates."""
-        return None
-
-    @cached_property
-    def instance(self):
-        return self.get_instance()
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.instance is not None:
-            kwargs["instance"] = self.instance
-        return kwargs
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.perform(form)
-        except DomainError as error:
-            return self.refused(form, error)
-        messages.success(self.request, self.get_success_message())
-        return redirect(self.get_success_url())
-
-    def get_success_message(self):
-        return self.success_message % {"object": self.object}
-
-    def refused(self, form, error):
-        add_domain_error(form, error)
-        return self.form_invalid(form)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
-
-class FilteredListView(PermissionRequiredMixin, FilterView):
-    """A paginated list with its filters; ``query`` keeps the filters on the page links
-    (``includes/pagination.html``). Shared by the training screens."""
-
-    raise_exception = True
-    paginate_by = LIST_PAGE_SIZE
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(query=query.urlencode(), **kwargs)
 
 
 class HouseholdListView(FilteredListView):

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from apps.core.exceptions import DomainError
-from apps.households.views import FilteredListView, ServiceFormView
+from apps.core.views import FilteredListView, ServiceFormView
 
 from . import selectors, services
 from .attendance_sheet import render_attendance_sheet

@@ -41,3 +41,8 @@ def kit():
         ready_device(kind="screen", storage_gb=0),
         ready_device(kind="peripheral"),
     ]
+
+
+@pytest.fixture(autouse=True)
+def _english(in_english):
+    """These tests read the English source texts, whatever the catalog says in French."""

@@ -85,6 +85,11 @@ def test_scan_box_searches_when_nothing_matches_exactly(client_as, technician):
     assert "OP-000007" in response.content.decode()
 
 
+def test_scan_box_text_cannot_smuggle_filters(client_as, technician):
+    response = client_as(technician).get(reverse("devices:device_find"), {"tag": "dell&status=ready"})
+    assert response["Location"] == "/devices/?q=dell%26status%3Dready"
+
+
 def test_qr_short_address_opens_the_device_page(client_as, technician):
     device = DeviceFactory(asset_tag="OP-000123")
     client = client_as(technician)
