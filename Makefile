@@ -9,6 +9,8 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test install bench messages lint clean
 
@@ -32,7 +34,7 @@ run: $(RUNTIME_STAMP)
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench --scale 1 --json bench/results.json
