@@ -28,13 +28,15 @@ from .tables import format_cell
 
 PAGE_WIDTH = 180 * mm
 GREYS = (colors.HexColor("#1e1e1e"), colors.HexColor("#8a8a8a"), colors.HexColor("#d4d4d4"))
-MAX_CHART_MONTHS = 36
+# A chart stays on one page: bars get thinner down to MIN_BAR points, then it gives way to a note.
+MAX_CHART_HEIGHT = 560
+MIN_BAR = 5
 
 
-def bar_drawing(categories, series, width=PAGE_WIDTH):
+def bar_drawing(categories, series, width=PAGE_WIDTH, bar=9):
     """Horizontal bars: ``series`` is a list of ``(label, values)``, one value per category."""
     categories = [str(c) if len(str(c)) <= 34 else str(c)[:33] + "…" for c in categories]
-    bar, group_gap = 9, 7
+    group_gap = 7
     groups_height = len(categories) * (len(series) * bar + group_gap)
     legend_height = 16 if len(series) > 1 else 0
     label_room = max((stringWidth(c, "Helvetica", 8) for c in categories), default=20) + 10
@@ -57,7 +59,7 @@ def bar_drawing(categories, series, width=PAGE_WIDTH):
     chart.groupSpacing = group_gap
     chart.barLabelFormat = format_cell
     chart.barLabels.fontName = "Helvetica"
-    chart.barLabels.fontSize = 8
+    chart.barLabels.fontSize = min(8, bar)
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     for index in range(len(series)):
@@ -83,17 +85,22 @@ def bar_drawing(categories, series, width=PAGE_WIDTH):
 
 def _styles():
     st = pdf.styles()
-    st["section"] = ParagraphStyle("section", parent=st["title"], spaceBefore=12, keepWithNext=1)
+    st["section"] = ParagraphStyle("section", parent=st["title"], spaceBefore=12)
     st["table_title"] = ParagraphStyle("table_title", parent=st["h2"], keepWithNext=1)
     st["number"] = ParagraphStyle("number", parent=st["cell"], alignment=TA_RIGHT)
     return st
 
 
+def _column_widths(table):
+    """Each figure column as wide as its heading needs (within limits); the first takes the rest."""
+    widths = [
+        min(32 * mm, max(18 * mm, stringWidth(column.label, "Helvetica-Bold", 8.5) + 16))
+        for column in table.columns[1:]
+    ]
+    return [PAGE_WIDTH - sum(widths), *widths]
+
+
 def _table(table, st):
-    first_width = PAGE_WIDTH - 22 * mm * (len(table.columns) - 1)
-    widths = [first_width] + [22 * mm] * (len(table.columns) - 1)
-    if table.key == "neighbourhoods":
-        widths = [PAGE_WIDTH - 14 * mm - 22 * mm * 4, 14 * mm] + [22 * mm] * 4
     rows = [
         [
             pdf.para(format_cell(value), st["number"] if column.numeric else st["cell"])
@@ -101,11 +108,30 @@ def _table(table, st):
         ]
         for row in table.all_rows()
     ]
-    return [pdf.para(table.title, st["table_title"]), pdf.data_table(table.header, rows, widths)]
+    return [
+        pdf.para(table.title, st["table_title"]),
+        pdf.data_table(table.header, rows, _column_widths(table)),
+    ]
 
 
-def _chart(title, drawing, st):
-    return KeepTogether([pdf.para(title, st["body"]), Spacer(1, 1 * mm), drawing, Spacer(1, 3 * mm)])
+def _chart(chart, st):
+    """The chart under its title, its bars thinner if need be to fit on a page; a note instead
+    when even thin bars would not fit (the table that follows gives every figure). A list of
+    flowables to keep together; empty when there is nothing to draw."""
+    if not chart["categories"]:
+        return []
+    groups, series = len(chart["categories"]), len(chart["series"])
+    bar = min(9, (MAX_CHART_HEIGHT / groups - 7) / series)
+    if bar < MIN_BAR:
+        return [pdf.para(_("Too many lines for a chart: the table below gives every figure."), st["small"])]
+    drawing = bar_drawing(chart["categories"], chart["series"], bar=bar)
+    return [
+        Spacer(1, 3 * mm),
+        pdf.para(chart["title"], st["body"]),
+        Spacer(1, 1 * mm),
+        drawing,
+        Spacer(1, 3 * mm),
+    ]
 
 
 def report_pdf(report):
@@ -132,47 +158,23 @@ def report_pdf(report):
     story += _table(tables["summary"], st)
 
     def section(title, *items):
+        """A heading and its charts (lists of flowables) and tables (keys); the heading goes
+        to the next page with its first chart or table, never alone at the foot of a page."""
+        blocks = [
+            item if isinstance(item, list) else _table(tables[item], st) for item in items if item != []
+        ]
         story.append(CondPageBreak(60 * mm))
-        story.append(pdf.para(title, st["section"]))
-        for item in items:
-            if isinstance(item, str):
-                story.extend(_table(tables[item], st))
-            else:
-                story.append(item)
+        story.append(KeepTogether([pdf.para(title, st["section"]), *blocks[0]]))
+        story.extend(KeepTogether(block) for block in blocks[1:])
 
-    section(
-        _("Devices"),
-        _chart(
-            charts["funnel"]["title"],
-            bar_drawing(charts["funnel"]["categories"], charts["funnel"]["series"]),
-            st,
-        ),
-        "funnel",
-        "stock",
-        "delays",
-    )
-    flow_items = ["flows"]
-    if len(report.flows) <= MAX_CHART_MONTHS:
-        flows = charts["flows"]
-        flow_items.insert(0, _chart(flows["title"], bar_drawing(flows["categories"], flows["series"]), st))
-    section(_("Flows per month"), *flow_items)
+    section(_("Devices"), _chart(charts["funnel"], st), "funnel", "stock", "delays")
+    section(_("Flows per month"), _chart(charts["flows"], st), "flows")
     section(_("Hand-overs"), "handovers")
-    households, neighbourhoods = charts["households"], charts["neighbourhoods"]
     section(
         _("Households"),
-        _chart(households["title"], bar_drawing(households["categories"], households["series"]), st),
+        _chart(charts["households"], st),
         "households",
-        *(
-            [
-                _chart(
-                    neighbourhoods["title"],
-                    bar_drawing(neighbourhoods["categories"], neighbourhoods["series"]),
-                    st,
-                )
-            ]
-            if neighbourhoods["categories"]
-            else []
-        ),
+        _chart(charts["neighbourhoods"], st),
         "neighbourhoods",
         "referrers",
         "genders",

@@ -14,15 +14,17 @@ from decimal import Decimal
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from . import selectors, tables
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBERS = (int, float, Decimal)
 
 
 def safe_cell(value):
@@ -113,3 +115,19 @@ def xlsx_response(filename, sheets):
 
 def table_widths(table):
     return [44 if not column.numeric else 16 for column in table.columns]
+
+
+def filename(stem, period, structure, extension):
+    """``handovers-2025-01-01-2025-03-31-structure4.csv``: what, when, for whom."""
+    scope = f"-structure{structure.pk}" if structure is not None else ""
+    return f"{stem}-{period.start.isoformat()}-{period.end.isoformat()}{scope}.{extension}"
+
+
+def handover_file(period, structure, extension):
+    """The raw hand-over list as a streamed CSV or an XLSX file: for the screen and the API."""
+    lines = selectors.handover_lines(period, structure).iterator(chunk_size=2000)
+    rows = tables.handover_rows(lines)
+    name = filename("handovers", period, structure, extension)
+    if extension == "csv":
+        return csv_response(name, tables.handover_header(), rows)
+    return xlsx_response(name, [(_("Hand-overs"), tables.handover_header(), rows, tables.HANDOVER_WIDTHS)])

@@ -3,7 +3,7 @@
 ``report_figures()`` is the one place a figure is computed. It runs a fixed number of
 aggregate queries (COUNT/SUM with ``filter=``, grouped by month or by category) whatever the
 amount of data, and never loops over records in Python: what comes back is one row per
-month, status or category.
+month, status, or combination of categories (neighbourhood × partner × gender × age).
 
 The definitions, for a period (two dates included, Europe/Paris) and an optional structure:
 
@@ -25,21 +25,24 @@ The definitions, for a period (two dates included, Europe/Paris) and an optional
 """
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    OuterRef,
+    IntegerField,
+    Max,
     Q,
-    Subquery,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +54,7 @@ from apps.households.choices import AgeBracket, Gender, ReferredBy
 from apps.households.models import Household
 from apps.training.choices import EnrolmentStatus
 from apps.training.models import Attendance, Course, Enrolment, Session, start_of_tomorrow
-from apps.training.selectors import count_of, with_progress
+from apps.training.selectors import with_progress
 
 from .figures import (
     ZERO_KG,
@@ -98,11 +101,17 @@ def _kg(value):
     return (value or ZERO_KG).quantize(Decimal("0.01"))
 
 
-def _month(value):
-    """TruncMonth gives a date for a date field and an aware datetime for a datetime one."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return date(value.year, value.month, 1)
+def _month_of(field, period, *, moments=True):
+    """The month of ``field``, as its position in ``period.months()``, for rows already in
+    the period. Plain comparisons with each month's first instant (Paris midnight), which
+    every database runs natively; TruncMonth would be a Python call per row on SQLite."""
+    months = period.months()
+    bounds = [timezone.make_aware(datetime.combine(m, time.min)) if moments else m for m in months[1:]]
+    return Case(
+        *(When(**{f"{field}__lt": bound}, then=Value(index)) for index, bound in enumerate(bounds)),
+        default=Value(len(months) - 1),
+        output_field=IntegerField(),
+    )
 
 
 def _days(duration):
@@ -118,7 +127,7 @@ def _own_devices(structure, prefix=""):
 def _devices_and_flows(period, structure):
     collected = (
         Device.objects.filter(period.days("donation__received_on"), _own_devices(structure))
-        .annotate(month=TruncMonth("donation__received_on"))
+        .annotate(month=_month_of("donation__received_on", period, moments=False))
         .values("month")
         .annotate(devices=Count("pk"), kg=Sum("weight_kg"))
         .order_by("month")
@@ -129,7 +138,7 @@ def _devices_and_flows(period, structure):
             MADE_READY | Q(to_status__in=COUNTED_MOVES),
             _own_devices(structure, "device__"),
         )
-        .annotate(month=TruncMonth("at"))
+        .annotate(month=_month_of("at", period))
         .values("month", "to_status")
         .annotate(
             devices=Count("pk"),
@@ -138,16 +147,17 @@ def _devices_and_flows(period, structure):
         )
         .order_by("month")
     )
+    months = period.months()
     by_month = defaultdict(lambda: defaultdict(int))
     totals = defaultdict(int)
     kg = defaultdict(Decimal)
     for row in collected:
-        by_month[_month(row["month"])]["collected"] += row["devices"]
+        by_month[months[row["month"]]]["collected"] += row["devices"]
         totals["collected"] += row["devices"]
         kg["collected"] += row["kg"] or 0
     for row in moves:
         status = row["to_status"]
-        by_month[_month(row["month"])][status] += row["devices"]
+        by_month[months[row["month"]]][status] += row["devices"]
         totals[status] += row["devices"]
         kg[status] += row["kg"] or 0
         totals[f"{status}_weight_unknown"] += row["weight_unknown"]
@@ -158,7 +168,7 @@ def _devices_and_flows(period, structure):
             made_ready=by_month[month][S.READY],
             handed_over=by_month[month][S.ALLOCATED],
         )
-        for month in period.months()
+        for month in months
     )
 
     stock = dict(
@@ -209,14 +219,19 @@ def _delays(period, structure):
             )
         )
     )["avg"]
-    made_ready_at = (
-        StatusChange.objects.filter(MADE_READY, device=OuterRef("device"), at__lte=OuterRef("at"))
-        .order_by("-at")
-        .values("at")[:1]
-    )
+    # The last "made ready" of the same device before each hand-over, as a grouped join rather
+    # than a correlated subquery: planners pick the device index for a join, while SQLite
+    # would scan every "ready" move per hand-over through the (status, time) index.
+    earlier = "device__status_changes__"
     ready_to_handover = (
         StatusChange.objects.filter(period.moments("at"), own, to_status=S.ALLOCATED)
-        .annotate(ready_at=Subquery(made_ready_at))
+        .annotate(
+            ready_at=Max(
+                f"{earlier}at",
+                filter=Q(**{f"{earlier}to_status": S.READY, f"{earlier}at__lte": F("at")})
+                & ~Q(**{f"{earlier}from_status": S.RESERVED}),
+            )
+        )
         .aggregate(avg=Avg(ExpressionWrapper(F("at") - F("ready_at"), output_field=DurationField())))["avg"]
     )
     return {"collection_to_ready": _days(collection_to_ready), "ready_to_handover": _days(ready_to_handover)}
@@ -268,6 +283,16 @@ def _enrolments(period, structure):
     return Enrolment.objects.filter(course__in=courses_running(period, structure))
 
 
+HOUSEHOLD_GROUPS = (
+    "neighbourhood_id",
+    "neighbourhood__name",
+    "neighbourhood__is_priority",
+    "referred_by",
+    "gender",
+    "age_bracket",
+)
+
+
 def _households(period, structure):
     enrolled = _enrolments(period, structure).filter(status=EnrolmentStatus.ENROLLED)
     enrolled_ids = enrolled.values("household_id")
@@ -281,38 +306,41 @@ def _households(period, structure):
         "equipped": Count("pk", filter=Q(pk__in=equipped_ids)),
     }
     population = Household.objects.filter(referred | Q(pk__in=enrolled_ids) | Q(pk__in=equipped_ids))
-    priority = Q(neighbourhood__is_priority=True)
-    totals = population.aggregate(
-        **stages,
-        **{f"priority_{name}": Count("pk", filter=stage.filter & priority) for name, stage in stages.items()},
-    )
+    # One grouped query: a line per combination of neighbourhood, partner, gender and age
+    # bracket met among the households (hundreds at most, however many households there
+    # are). Every households table adds up these lines, so each adds up to the same total.
+    lines = list(population.values(*HOUSEHOLD_GROUPS).annotate(**stages).order_by())
 
-    def grouped(*fields):
-        return population.values(*fields).annotate(**stages).order_by(*fields)
+    def add(rows):
+        return Stages(**{name: sum(row[name] for row in rows) for name in Stages.NAMES})
 
-    def stages_of(row):
-        return Stages(**{name: row[name] for name in Stages.NAMES})
+    def by(field):
+        groups = defaultdict(list)
+        for row in lines:
+            groups[row[field]].append(row)
+        return groups
 
     def by_choice(field, choices, *, optional=True):
-        counted = {row[field]: stages_of(row) for row in grouped(field)}
-        lines = [Breakdown(value, str(label), counted.get(value, Stages())) for value, label in choices]
+        counted = {value: add(rows) for value, rows in by(field).items()}
+        breakdown = [Breakdown(value, str(label), counted.get(value, Stages())) for value, label in choices]
         if optional:
             # Blank is "not given": shown as such, never folded into another answer.
-            lines.append(Breakdown("", _("Not given"), counted.get("", Stages())))
-        return tuple(lines)
+            breakdown.append(Breakdown("", _("Not given"), counted.get("", Stages())))
+        return tuple(breakdown)
 
+    neighbourhoods = [
+        Breakdown(
+            str(pk),
+            rows[0]["neighbourhood__name"],
+            add(rows),
+            is_priority=rows[0]["neighbourhood__is_priority"],
+        )
+        for pk, rows in by("neighbourhood_id").items()
+    ]
     return HouseholdFigures(
-        total=Stages(**{name: totals[name] for name in Stages.NAMES}),
-        priority=Stages(**{name: totals[f"priority_{name}"] for name in Stages.NAMES}),
-        by_neighbourhood=tuple(
-            Breakdown(
-                str(row["neighbourhood_id"]),
-                row["neighbourhood__name"],
-                stages_of(row),
-                is_priority=row["neighbourhood__is_priority"],
-            )
-            for row in grouped("neighbourhood__name", "neighbourhood_id", "neighbourhood__is_priority")
-        ),  # fmt: skip
+        total=add(lines),
+        priority=add([row for row in lines if row["neighbourhood__is_priority"]]),
+        by_neighbourhood=tuple(sorted(neighbourhoods, key=lambda line: (line.label.casefold(), line.key))),
         by_referrer=by_choice("referred_by", ReferredBy.choices, optional=False),
         by_gender=by_choice("gender", Gender.choices),
         by_age_bracket=by_choice("age_bracket", AgeBracket.choices),
@@ -323,24 +351,18 @@ def _households(period, structure):
 
 
 def _training(period, structure, households):
-    sessions = Session.objects.filter(
+    held = Session.objects.filter(
         period.moments("starts_at"), _own(structure, "course__structure"), starts_at__lt=start_of_tomorrow()
-    ).aggregate(
-        held=Count("pk"),
-        expected=Sum(
-            count_of(
-                Enrolment.objects.filter(course=OuterRef("course"), status=EnrolmentStatus.ENROLLED), "course"
-            )
-        ),
-        present=Sum(
-            count_of(
-                Attendance.objects.filter(
-                    session=OuterRef("pk"), present=True, enrolment__status=EnrolmentStatus.ENROLLED
-                ),
-                "session",
-            )
-        ),
     )
+    # Joined to the course's enrolled households, each session held counts once per household
+    # expected at it: the sum over sessions of the households enrolled.
+    sessions = held.aggregate(
+        held=Count("pk", distinct=True),
+        expected=Count("course__enrolments", filter=Q(course__enrolments__status=EnrolmentStatus.ENROLLED)),
+    )
+    present = Attendance.objects.filter(
+        session__in=held, present=True, enrolment__status=EnrolmentStatus.ENROLLED
+    ).count()
     enrolments = _enrolments(period, structure).aggregate(
         waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITING)),
         withdrawn=Count("pk", filter=Q(status=EnrolmentStatus.WITHDRAWN)),
@@ -352,8 +374,8 @@ def _training(period, structure, households):
         households_completed=households.completed,
         waiting=enrolments["waiting"],
         withdrawn=enrolments["withdrawn"],
-        attendance_expected=sessions["expected"] or 0,
-        attendance_present=sessions["present"] or 0,
+        attendance_expected=sessions["expected"],
+        attendance_present=present,
     )
 
 

@@ -17,7 +17,8 @@ from .periods import quick_periods
 
 PERMISSION = "reports.view_report"
 HISTORY_PAGE_SIZE = audit.PAGE_SIZE
-MAX_CHART_MONTHS = documents.MAX_CHART_MONTHS
+# Beyond three years the monthly chart grows too long to read; the table lists every month.
+MAX_CHART_MONTHS = 36
 
 
 def _query(period, structure):
@@ -34,11 +35,6 @@ def _read_period(request):
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
         return None, None, HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     return form.period, form.cleaned_data["structure"], None
-
-
-def _filename(stem, period, structure, extension):
-    scope = f"-structure{structure.pk}" if structure is not None else ""
-    return f"{stem}-{period.start.isoformat()}-{period.end.isoformat()}{scope}.{extension}"
 
 
 def svg_charts(report, report_tables):
@@ -97,7 +93,7 @@ def table_export(request, key, extension):
     if error:
         return error
     table = tables.report_tables(selectors.report_figures(period=period, structure=structure))[key]
-    filename = _filename(key, period, structure, extension)
+    filename = exports.filename(key, period, structure, extension)
     if extension == "csv":
         return exports.csv_response(filename, table.header, table.all_rows())
     return exports.xlsx_response(
@@ -124,19 +120,7 @@ def workbook_export(request):
         (table.title, table.header, table.all_rows(), exports.table_widths(table))
         for table in report_tables.values()
     ]
-    return exports.xlsx_response(_filename("report", period, structure, "xlsx"), sheets)
-
-
-def handover_export(period, structure, extension):
-    """The raw hand-over list, streamed: shared with the API."""
-    lines = selectors.handover_lines(period, structure).iterator(chunk_size=2000)
-    rows = tables.handover_rows(lines)
-    filename = _filename("handovers", period, structure, extension)
-    if extension == "csv":
-        return exports.csv_response(filename, tables.handover_header(), rows)
-    return exports.xlsx_response(
-        filename, [(_("Hand-overs"), tables.handover_header(), rows, tables.HANDOVER_WIDTHS)]
-    )
+    return exports.xlsx_response(exports.filename("report", period, structure, "xlsx"), sheets)
 
 
 @permission_required(PERMISSION, raise_exception=True)
@@ -144,7 +128,7 @@ def handovers(request, extension):
     period, structure, error = _read_period(request)
     if error:
         return error
-    return handover_export(period, structure, extension)
+    return exports.handover_file(period, structure, extension)
 
 
 @permission_required(PERMISSION, raise_exception=True)
@@ -154,7 +138,9 @@ def report_pdf(request):
         return error
     report = selectors.report_figures(period=period, structure=structure)
     response = HttpResponse(documents.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename("report", period, structure, "pdf")}"'
+    response["Content-Disposition"] = (
+        f'inline; filename="{exports.filename("report", period, structure, "pdf")}"'
+    )
     return response
 
 

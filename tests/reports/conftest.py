@@ -6,9 +6,9 @@ module checks them on its own renderer (selector, screen, CSV, XLSX, PDF, API).
 """
 
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 from types import SimpleNamespace
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -197,12 +197,15 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
             starts_on=date(2025, 5, 1), ends_on=date(2025, 6, 30), capacity=8, min_sessions=2, trainers=[trainer],
         )  # fmt: skip
         c1_sessions = [
-            training.create_session(actor=trainer, course=s.c1, starts_at=paris(2025, m, d, 14), topic="basic_use")
+            training.create_session(
+                actor=trainer, course=s.c1, starts_at=paris(2025, m, d, 14), topic="basic_use"
+            )
             for m, d in ((1, 13), (2, 10), (3, 10))
         ]
     with at(paris(2025, 1, 6, 9)):
         s.e1, s.e2, s.e3, s.e4 = (
-            training.enrol_household(actor=trainer, course=s.c1, household=h) for h in (s.h1, s.h2, s.h3, s.h4)
+            training.enrol_household(actor=trainer, course=s.c1, household=h)
+            for h in (s.h1, s.h2, s.h3, s.h4)
         )
 
     def attend(session, household, present):
@@ -235,9 +238,13 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
         for item in (s.a1, s.a2, s.a3):
             _ready(item, tech)
     with at(paris(2025, 2, 1, 11)):
-        allocations.record_follow_up(s.a3_alloc, actor=other_trainer, contacted_on=date(2025, 2, 1), reached=True, in_use=True)
+        allocations.record_follow_up(
+            s.a3_alloc, actor=other_trainer, contacted_on=date(2025, 2, 1), reached=True, in_use=True
+        )
     with at(paris(2025, 2, 10, 11)):
-        allocations.record_follow_up(s.a3_alloc, actor=other_trainer, contacted_on=date(2025, 2, 10), reached=False)
+        allocations.record_follow_up(
+            s.a3_alloc, actor=other_trainer, contacted_on=date(2025, 2, 10), reached=False
+        )
     with at(paris(2025, 2, 12, 11)):
         allocations.record_follow_up(
             s.a3_alloc, actor=other_trainer, contacted_on=date(2025, 2, 12), reached=True, in_use=False,
@@ -250,7 +257,9 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
     with at(paris(2025, 3, 3, 10)):
         s.o2.refresh_from_db()
         devices.transition(s.o2, DeviceStatus.RECONDITIONING, actor=tech)
-        devices.record_erasure(s.o2, actor=tech, method="overwrite", drive_serial="DRV-o2-again", result="passed")
+        devices.record_erasure(
+            s.o2, actor=tech, method="overwrite", drive_serial="DRV-o2-again", result="passed"
+        )
         devices.transition(s.o2, DeviceStatus.READY, actor=tech)
     with at(paris(2025, 3, 5, 10)):
         devices.transition(s.a4, DeviceStatus.RECYCLED, actor=tech)
@@ -272,7 +281,9 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
     with at(NEXT_DAY_HANDOVER):
         s.a2_alloc = allocations.hand_over(s.a2_alloc, actor=trainer)
     with at(paris(2025, 4, 15, 11)):
-        allocations.record_follow_up(s.a1_alloc, actor=trainer, contacted_on=date(2025, 4, 15), reached=True, in_use=True)
+        allocations.record_follow_up(
+            s.a1_alloc, actor=trainer, contacted_on=date(2025, 4, 15), reached=True, in_use=True
+        )
     return s
 
 

@@ -45,7 +45,9 @@ def test_summary_has_the_known_figures(api_as, coordinator, seeded):
     ]
     assert data["handovers_by_kind"]["gift"] == 2
     households = data["households"]
-    assert households["priority"] == dict(zip(("referred", "enrolled", "completed", "equipped"), EXPECTED["priority"], strict=True))
+    assert households["priority"] == dict(
+        zip(("referred", "enrolled", "completed", "equipped"), EXPECTED["priority"], strict=True)
+    )
     assert households["priority_share"]["referred"] == 80.0
     assert {line["key"]: line["referred"] for line in households["by_gender"]}[""] == 2
     assert data["training"]["sessions_held"] == EXPECTED["sessions_held"]

@@ -20,7 +20,11 @@ def changed(seeded, coordinator):
     """The coordinator corrects a household's phone number and neighbourhood."""
     with at(paris(2025, 3, 14, 16)):
         households.update_household(
-            seeded.h1, actor=coordinator, phone="06 11 22 33 44", neighbourhood=seeded.evil, reason="New number"
+            seeded.h1,
+            actor=coordinator,
+            phone="06 11 22 33 44",
+            neighbourhood=seeded.evil,
+            reason="New number",
         )
     return seeded
 
@@ -49,7 +53,9 @@ def test_status_moves_show_before_and_after(client_as, coordinator, seeded, in_e
     url = reverse("reports:object_history", args=["device", seeded.a3.pk])
     entries = entries_of(client_as(coordinator).get(url))
     moves = [
-        {c.field: (c.before, c.after) for c in e.changes}.get("status") for e in entries if e.kind.key == "device"
+        {c.field: (c.before, c.after) for c in e.changes}.get("status")
+        for e in entries
+        if e.kind.key == "device"
     ]
     # Newest first: the cancelled reservation, and before it the reservation.
     assert moves[:2] == [("Reserved", "Ready"), ("Ready", "Reserved")]
@@ -69,7 +75,9 @@ def test_filters_by_user_kind_and_dates(client_as, coordinator, other_trainer, c
     by_day = entries_of(client.get(f"{HISTORY}?since=2025-03-14&until=2025-03-14"))
     assert [(e.kind.key, e.object_id) for e in by_day] == [("household", changed.h1.pk)]
     new_year = entries_of(client.get(f"{HISTORY}?since=2025-01-01&until=2025-01-01&kind=allocation"))
-    assert [e.object_id for e in new_year] == [changed.a3_alloc.pk]  # 00:30 in Paris, 23:30 UTC the day before
+    assert [e.object_id for e in new_year] == [
+        changed.a3_alloc.pk
+    ]  # 00:30 in Paris, 23:30 UTC the day before
     bad = client.get(f"{HISTORY}?since=2025-03-14&until=2025-03-01")
     assert bad.status_code == 200 and bad.context["entries"] == []
 
@@ -108,20 +116,28 @@ def test_page_links_keep_the_filters(client_as, coordinator, seeded, monkeypatch
     assert next_page.context["page"].newer
 
 
-def test_history_queries_are_bounded_whatever_the_data(client_as, coordinator, seeded, django_assert_max_num_queries):
+def test_history_queries_are_bounded_whatever_the_data(
+    client_as, coordinator, seeded, django_assert_max_num_queries
+):
     """One query per kind of record read, one per kind for the previous versions, one per kind
     of record named: a ceiling that does not move with the size of the trail."""
     client = client_as(coordinator)
     client.get(HISTORY)
     for _ in range(2):
-        for url in (HISTORY, f"{HISTORY}?kind=device", reverse("reports:object_history", args=["device", seeded.a3.pk])):
+        for url in (
+            HISTORY,
+            f"{HISTORY}?kind=device",
+            reverse("reports:object_history", args=["device", seeded.a3.pk]),
+        ):
             with django_assert_max_num_queries(30):
                 assert client.get(url).status_code == 200
         for _ in range(60):
             DeviceFactory()
 
 
-def test_personal_fields_are_masked_for_who_may_not_see_them(changed, coordinator, trainer, other_trainer, technician):
+def test_personal_fields_are_masked_for_who_may_not_see_them(
+    changed, coordinator, trainer, other_trainer, technician
+):
     def phone_change(user):
         page = audit.history_page(record=("household", changed.h1.pk))
         entry = audit.mask_personal(page.entries, user)[0]
@@ -150,7 +166,9 @@ def test_object_history_page(client_as, coordinator, changed, in_english):
     entries = entries_of(response)
     assert [e.type for e in entries] == ["~", "+"]
     assert "History of Awa Diallo" in response.content.decode()
-    assert client_as(coordinator).get(reverse("reports:object_history", args=["salary", 1])).status_code == 404
+    assert (
+        client_as(coordinator).get(reverse("reports:object_history", args=["salary", 1])).status_code == 404
+    )
 
 
 def test_a_forged_cursor_starts_from_the_top(seeded):

@@ -98,7 +98,12 @@ def test_handover_list_csv(client_as, coordinator, seeded, in_english):
     assert last["Model"] == "'" + EVIL_MODEL
     assert last["Household no."] == str(seeded.h1.pk)
     assert last["Weight (kg)"] == "2.00"
-    assert (last["Kind"], last["QPV"], last["Gender"], last["Age bracket"]) == ("Gift", "Yes", "Female", "26 to 44")
+    assert (last["Kind"], last["QPV"], last["Gender"], last["Age bracket"]) == (
+        "Gift",
+        "Yes",
+        "Female",
+        "26 to 44",
+    )
     assert len({line[0] for line in lines}) == EXPECTED["handovers"]
 
 
@@ -150,5 +155,7 @@ def test_a_structure_filter_reaches_the_exports(client_as, coordinator, seeded, 
 
 
 def test_bad_dates_are_refused(client_as, coordinator):
-    response = client_as(coordinator).get(reverse("reports:handovers", args=["csv"]) + "?start=2025-02-30&end=x")
+    response = client_as(coordinator).get(
+        reverse("reports:handovers", args=["csv"]) + "?start=2025-02-30&end=x"
+    )
     assert response.status_code == 400

@@ -43,7 +43,10 @@ def test_stock_is_today_s_whatever_the_period(seeded):
     for period in (PERIOD, Period(date(2030, 1, 1), date(2030, 1, 31))):
         d = report_figures(period=period).devices
         assert {line.status: line.devices for line in d.stock} == EXPECTED["stock"]
-        assert (d.allocated_gift, d.allocated_loan) == (EXPECTED["allocated_gift"], EXPECTED["allocated_loan"])
+        assert (d.allocated_gift, d.allocated_loan) == (
+            EXPECTED["allocated_gift"],
+            EXPECTED["allocated_loan"],
+        )
         assert d.stock_total == 9
 
 
@@ -69,9 +72,9 @@ def test_handovers_and_households(seeded):
     assert households.priority.as_tuple() == EXPECTED["priority"]
     assert households.priority_share("referred") == 80.0
     assert households.priority_share("completed") == 66.7
-    assert [(line.label, line.is_priority, *stages(line)) for line in households.by_neighbourhood] == EXPECTED[
-        "by_neighbourhood"
-    ]
+    assert [
+        (line.label, line.is_priority, *stages(line)) for line in households.by_neighbourhood
+    ] == EXPECTED["by_neighbourhood"]
     assert {line.key: stages(line) for line in households.by_gender} == EXPECTED["by_gender"]
     assert {line.key: stages(line) for line in households.by_age_bracket} == EXPECTED["by_age_bracket"]
     referrers = {line.key: stages(line) for line in households.by_referrer}
@@ -163,7 +166,7 @@ def test_an_empty_programme_gives_zeros_not_errors(db):
     assert len(report_tables(report)) == 13
 
 
-def test_period_checks():
+def test_period_checks(in_english):
     assert period_errors(date(2025, 1, 2), date(2025, 1, 1)) == {
         "end": "The end of the period cannot be before its start."
     }

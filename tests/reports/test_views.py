@@ -11,7 +11,13 @@ from apps.allocations.models import Allocation, AllocationItem
 from apps.devices.models import StatusChange
 from apps.reports.charts import Series, bar_chart
 from tests.devices.factories import DeviceFactory, DonationFactory
-from tests.factories import AttendanceFactory, CourseFactory, EnrolmentFactory, HouseholdFactory, SessionFactory
+from tests.factories import (
+    AttendanceFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    HouseholdFactory,
+    SessionFactory,
+)
 
 from .conftest import EVIL_NEIGHBOURHOOD, EXPECTED, QUERY, html_tables, paris
 
@@ -97,7 +103,11 @@ def test_the_known_figures_on_screen(client_as, coordinator, seeded, in_english)
     assert training["Sessions held"] == "4"
     assert training["Attendance rate (%)"] == "70.0"
     follow_ups = dict(tables["table-follow_ups"][1:])
-    assert (follow_ups["Households reached"], follow_ups["Computer in use"], follow_ups["Problems reported"]) == (
+    assert (
+        follow_ups["Households reached"],
+        follow_ups["Computer in use"],
+        follow_ups["Problems reported"],
+    ) == (
         "2",
         "1",
         "1",
@@ -170,13 +180,17 @@ def test_menu_entries_follow_the_permission(client_as, trainer, coordinator, in_
     assert f'href="{DASHBOARD}"' not in html
 
 
-def add_activity(count, *, structure, trainer):
+def add_activity(count, *, structure):
     """``count`` more of everything the report counts, inside the period."""
     donation = DonationFactory(received_on=date(2025, 2, 1))
-    for n in range(count):
+    for _ in range(count):
         device = DeviceFactory(donation=donation, weight_kg=Decimal("2.00"))
-        StatusChange.objects.create(device=device, from_status="reconditioning", to_status="ready", at=paris(2025, 2, 2, 9))
-        StatusChange.objects.create(device=device, from_status="reserved", to_status="allocated", at=paris(2025, 2, 3, 9))
+        StatusChange.objects.create(
+            device=device, from_status="reconditioning", to_status="ready", at=paris(2025, 2, 2, 9)
+        )
+        StatusChange.objects.create(
+            device=device, from_status="reserved", to_status="allocated", at=paris(2025, 2, 3, 9)
+        )
         course = CourseFactory(structure=structure, starts_on=date(2025, 1, 1), ends_on=date(2025, 3, 31))
         session = SessionFactory(course=course, starts_at=paris(2025, 2, 1, 14))
         household = HouseholdFactory(structure=structure, created_at=paris(2025, 1, 20, 10))
@@ -194,7 +208,7 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 ):
     client = client_as(coordinator)
     url = f"{DASHBOARD}?{QUERY}"
-    queries_do_not_grow(lambda: client.get(url), lambda: add_activity(15, structure=mediatheque, trainer=trainer))
+    queries_do_not_grow(lambda: client.get(url), lambda: add_activity(15, structure=mediatheque))
     assert client.get(url).context["report"].handovers.total == EXPECTED["handovers"] + 15
     with django_assert_max_num_queries(25):
         client.get(url)
@@ -213,7 +227,10 @@ def test_history_link_on_device_and_allocation_pages(client_as, coordinator, tec
 
 def test_period_dates_are_kept_in_the_export_links(client_as, coordinator, mediatheque):
     html = dashboard(client_as(coordinator), f"{QUERY}&structure={mediatheque.pk}").content.decode()
-    assert f"{reverse('reports:report_pdf')}?start=2025-01-01&amp;end=2025-03-31&amp;structure={mediatheque.pk}" in html
+    assert (
+        f"{reverse('reports:report_pdf')}?start=2025-01-01&amp;end=2025-03-31&amp;structure={mediatheque.pk}"
+        in html
+    )
     assert (
         f"{reverse('reports:handovers', args=['csv'])}?start=2025-01-01&amp;end=2025-03-31&amp;structure={mediatheque.pk}"
         in html

@@ -10,9 +10,8 @@ from rest_framework.views import APIView
 
 from apps.core.api.permissions import HasPerm
 
-from .. import selectors
+from .. import exports, selectors
 from ..periods import Period
-from ..views import handover_export
 from .serializers import PeriodQuerySerializer, ReportSummarySerializer
 
 REPORT_PERMISSIONS = [IsAuthenticated, HasPerm.of("reports.view_report")]
@@ -79,4 +78,4 @@ class HandoverListView(APIView):
     )
     def get(self, request):
         period, structure = read_period(request)
-        return handover_export(period, structure, "csv")
+        return exports.handover_file(period, structure, "csv")
