@@ -1,0 +1,207 @@
+"""GDPR: retention, anonymisation (row and history), export and erasure on request."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.allocations.models import Allocation, FollowUp
+from apps.households import privacy
+from apps.households.models import Household
+from tests.factories import HouseholdFactory
+
+from .conftest import HOUSEHOLD_NAME, HOUSEHOLD_PHONE
+
+SECRETS = (HOUSEHOLD_NAME, HOUSEHOLD_PHONE, "secret@example.org", "12 rue Cachée", "Notes privées")
+
+
+def _personal_text_anywhere(household):
+    """Every personal string still stored about the household, in rows or history."""
+    found = []
+    rows = [
+        *Household.history.filter(id=household.pk).values(),
+        *Household.objects.filter(pk=household.pk).values(),
+        *Allocation.objects.filter(household=household).values(),
+        *Allocation.history.filter(household_id=household.pk).values(),
+        *FollowUp.objects.filter(allocation__household=household).values(),
+        *FollowUp.history.filter(allocation__household=household).values(),
+    ]
+    for row in rows:
+        for value in row.values():
+            text = str(value)
+            found += [
+                secret
+                for secret in (*SECRETS, "Remis en main propre", "Écran cassé", "Rappeler Mme")
+                if secret in text
+            ]
+    return found
+
+
+def test_anonymisation_blanks_the_household_and_its_history_and_keeps_the_counts(world, coordinator):
+    household = world.household
+    household.refresh_from_db()
+    assert _personal_text_anywhere(household)
+    kept = (
+        household.neighbourhood_id,
+        household.size,
+        household.children,
+        household.referred_by,
+        household.structure_id,
+    )
+    history_before = Household.history.filter(id=household.pk).count()
+
+    privacy.anonymise_household(household, actor=coordinator, reason="erasure on request")
+
+    household.refresh_from_db()
+    assert household.contact_name == f"Foyer anonymisé #{household.pk}"
+    assert (household.phone, household.email, household.address, household.notes, household.consent_text) == (
+        "",
+    ) * 5
+    assert (household.phone_key, household.name_key) == ("", "")
+    assert household.anonymised_at is not None
+    assert (
+        household.neighbourhood_id,
+        household.size,
+        household.children,
+        household.referred_by,
+        household.structure_id,
+    ) == kept
+    assert _personal_text_anywhere(household) == []
+    # The anonymisation itself is in the history, with its actor and reason.
+    last = Household.history.filter(id=household.pk).latest("history_date")
+    assert Household.history.filter(id=household.pk).count() == history_before + 1
+    assert (last.history_user_id, last.history_change_reason) == (coordinator.pk, "erasure on request")
+    # The enrolment and the allocation are still there for the figures.
+    assert household.enrolments.count() == 1
+    assert household.allocations.count() == 1
+
+
+def test_anonymisation_is_idempotent(world, coordinator):
+    first = privacy.anonymise_household(world.household, actor=coordinator, reason="x").anonymised_at
+    count = Household.history.filter(id=world.household.pk).count()
+    second = privacy.anonymise_household(world.household, actor=coordinator, reason="x")
+    assert second.anonymised_at == first
+    assert Household.history.filter(id=world.household.pk).count() == count
+
+
+def test_retention_counts_from_the_last_activity(world, settings, mediatheque):
+    settings.HOUSEHOLD_RETENTION_MONTHS = 24
+    today = timezone.localdate()
+    # Nothing happened for 30 months.
+    old = HouseholdFactory(structure=mediatheque)
+    Household.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30 * 31))
+    # Registered long ago, but its allocation was handed over recently (the seeded world).
+    Household.objects.filter(pk=world.household.pk).update(
+        created_at=timezone.now() - timedelta(days=30 * 31)
+    )
+    assert [h.pk for h in privacy.households_past_retention()] == [old.pk]
+    # Two years and a half later, the seeded household's last follow-up is old too.
+    later = today + timedelta(days=30 * 31)
+    assert {h.pk for h in privacy.households_past_retention(later)} == {old.pk, world.household.pk}
+
+
+def test_subtract_months_clamps_to_the_end_of_the_month():
+    from datetime import date
+
+    assert privacy.subtract_months(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert privacy.subtract_months(date(2026, 1, 15), 24) == date(2024, 1, 15)
+
+
+def test_command_dry_run_lists_and_changes_nothing_then_anonymises(db, mediatheque, settings):
+    settings.HOUSEHOLD_RETENTION_MONTHS = 6
+    old = HouseholdFactory(structure=mediatheque, contact_name="Famille Ancienne")
+    Household.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    recent = HouseholdFactory(structure=mediatheque, contact_name="Famille Récente")
+
+    out = StringIO()
+    call_command("anonymise_households", "--dry-run", stdout=out)
+    assert "1 household(s) would be anonymised" in out.getvalue()
+    assert f"{old.pk}\t" in out.getvalue()
+    old.refresh_from_db()
+    assert old.anonymised_at is None
+
+    out = StringIO()
+    call_command("anonymise_households", stdout=out)
+    assert "1 household(s) anonymised" in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.contact_name.startswith("Foyer anonymisé")
+    assert recent.anonymised_at is None
+    last = Household.history.filter(id=old.pk).latest("history_date")
+    assert (last.history_user_id, last.history_change_reason) == (None, "retention")
+
+    out = StringIO()
+    call_command("anonymise_households", stdout=out)
+    assert "0 household(s) anonymised" in out.getvalue()
+
+
+def test_export_holds_everything_about_the_household(world, client_as, coordinator):
+    response = client_as(coordinator).get(reverse("households:household_export", args=[world.household.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="household-{world.household.pk}.json"'
+    data = json.loads(response.content)
+    assert data["household"]["contact_name"] == HOUSEHOLD_NAME
+    assert data["household"]["phone"] == HOUSEHOLD_PHONE
+    assert data["history"] and data["history"][0]["contact_name"] == HOUSEHOLD_NAME
+    [enrolment] = data["enrolments"]
+    assert enrolment["course"]["title"] == world.course.title
+    assert enrolment["attendance"][0]["present"] is True
+    [allocation] = data["allocations"]
+    assert allocation["devices"][0]["asset_tag"] == world.device.asset_tag
+    assert allocation["follow_ups"][0]["problem"] == "Écran cassé par le fils"
+    assert allocation["history"]
+
+
+def test_export_through_the_api(world, api_as, coordinator, trainer):
+    url = f"/api/households/{world.household.pk}/export/"
+    assert api_as(trainer).get(url).status_code == 403
+    response = api_as(coordinator).get(url)
+    assert response.status_code == 200
+    assert json.loads(response.content)["household"]["id"] == world.household.pk
+
+
+def test_erasure_on_request_asks_for_confirmation_then_anonymises(world, client_as, coordinator, in_english):
+    client = client_as(coordinator)
+    detail = client.get(world.household.get_absolute_url()).content.decode()
+    url = reverse("households:household_anonymise", args=[world.household.pk])
+    assert url in detail
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "This cannot be undone." in page.content.decode()
+    world.household.refresh_from_db()
+    assert world.household.anonymised_at is None
+
+    response = client.post(url, follow=True)
+    assert "personal data have been erased" in response.content.decode()
+    world.household.refresh_from_db()
+    assert world.household.anonymised_at is not None
+    assert _personal_text_anywhere(world.household) == []
+
+
+def test_an_anonymised_household_cannot_be_edited_back(world, coordinator, trainer, api_as):
+    privacy.anonymise_household(world.household, actor=coordinator, reason="x")
+    response = api_as(trainer).patch(
+        f"/api/households/{world.household.pk}/", {"phone": "0600000000"}, format="json"
+    )
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize("user", ["trainer", "technician", "other_trainer"])
+def test_only_coordinators_erase(world, client_as, request, user):
+    url = reverse("households:household_anonymise", args=[world.household.pk])
+    assert client_as(request.getfixturevalue(user)).post(url).status_code == 403
+    world.household.refresh_from_db()
+    assert world.household.anonymised_at is None
+
+
+def test_register_of_processing_page(client_as, coordinator, in_english):
+    client = client_as(coordinator)
+    home = client.get("/").content.decode()
+    assert reverse("core:privacy") in home
+    page = client.get(reverse("core:privacy")).content.decode()
+    assert "Register of processing" in page
+    assert "24 months after the household" in page
