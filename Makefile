@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs everything in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install bench messages lint clean
+.PHONY: run test install bench messages lint clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench --scale 1 --json bench/results.json
+
+# A few minutes of load on gunicorn + PostgreSQL (loopback); figures in docs/load-test.md.
+# Not part of `make test`. Needs PostgreSQL on 127.0.0.1:5432 (PGURL to change it) and locust.
+loadtest: $(DEV_STAMP)
+	$(BIN)/pip install --quiet -r requirements-loadtest.txt
+	scripts/load_test.sh
 
 # Compiles the translation catalogs (.po -> .mo) without GNU gettext; the .mo files are
 # committed so that running the app never needs this step.

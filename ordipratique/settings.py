@@ -55,6 +55,10 @@ ASSET_TAG_PREFIX = os.environ.get("ASSET_TAG_PREFIX", "OP")
 # Days after a hand-over when the household is called to ask how it is going.
 FOLLOW_UP_DELAY_DAYS = int(os.environ.get("FOLLOW_UP_DELAY_DAYS", "90"))
 
+# GDPR: a household is anonymised this many months after its last activity (course end,
+# reservation, hand-over, return or follow-up); `manage.py anonymise_households` does it.
+HOUSEHOLD_RETENTION_MONTHS = int(os.environ.get("HOUSEHOLD_RETENTION_MONTHS", "24"))
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
     [SITE_URL] if SITE_URL.startswith("https://") else []
 )

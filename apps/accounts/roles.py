@@ -59,6 +59,9 @@ ROLE_PERMISSIONS = {
         # Every structure's households and courses, read-only; the neighbourhood list is theirs.
         *_crud("households.household", *VIEW),
         "households.view_all_households",
+        # GDPR requests: a household's data exported, or erased (anonymised), on request.
+        "households.export_household",
+        "households.anonymise_household",
         *_crud("households.neighbourhood", *EDIT),
         *_crud("training.course", *VIEW),
         "training.view_all_courses",

@@ -10,8 +10,8 @@ from .models import Structure, User
 
 
 @transaction.atomic
-def create_structure(*, name, kind, city="", actor=None):
-    structure = Structure(name=name, kind=kind, city=city)
+def create_structure(*, name, kind, city="", is_active=True, actor=None):
+    structure = Structure(name=name, kind=kind, city=city, is_active=is_active)
     structure.full_clean()
     with_actor(structure, actor).save()
     return structure

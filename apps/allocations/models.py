@@ -54,11 +54,17 @@ class Allocation(models.Model):
     )
     reserved_at = models.DateTimeField(_("reserved at"), default=timezone.now, editable=False)
     reserved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reserved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
     )
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True, editable=False)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -122,9 +128,13 @@ class AllocationItem(models.Model):
     """One device of an allocation. ``is_open`` holds while the allocation is reserved or
     handed over, so the database itself refuses a device in two open allocations."""
 
-    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="items")
-    device = models.ForeignKey("devices.Device", on_delete=models.PROTECT, related_name="allocation_items")
-    is_open = models.BooleanField(default=True)
+    allocation = models.ForeignKey(
+        Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="items"
+    )
+    device = models.ForeignKey(
+        "devices.Device", verbose_name=_("device"), on_delete=models.PROTECT, related_name="allocation_items"
+    )
+    is_open = models.BooleanField(_("open"), default=True)
 
     class Meta:
         verbose_name = _("allocated device")
@@ -161,10 +171,14 @@ class FollowUp(models.Model):
     needs_repair = models.BooleanField(_("needs a repair"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    recorded_by_name = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by_name = models.CharField(_("recorded by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = audited_history()
 

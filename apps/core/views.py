@@ -20,6 +20,20 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
 
+class PrivacyRegisterView(PermissionRequiredMixin, TemplateView):
+    """The register of processing (GDPR art. 30): what is collected, why, for how long.
+    Kept in the repository as a template, for the coordinators who answer for it."""
+
+    permission_required = "households.view_all_households"
+    raise_exception = True
+    template_name = "core/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(retention_months=settings.HOUSEHOLD_RETENTION_MONTHS, **kwargs)
+
+
 class ServiceFormView(PermissionRequiredMixin, FormView):
     """A form whose valid data goes to one service call, ``perform(form)``.
 

@@ -1,6 +1,7 @@
 """Device list filters, shared by the list screen and the API so both answer alike."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +15,12 @@ class DeviceFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=DeviceKind.choices, label=_("Kind"), empty_label=_("All kinds")
     )
+    # A number, not a list: a territory has thousands of donations, and a <select> of them all
+    # would be most of the page's weight.
     donation = django_filters.ModelChoiceFilter(
-        queryset=Donation.objects.select_related("donor"), label=_("Donation"), empty_label=_("All donations")
+        queryset=Donation.objects.all(),
+        label=_("Donation no."),
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
     location = django_filters.CharFilter(lookup_expr="icontains", label=_("Storage location"))
     asset_tag = django_filters.CharFilter(method="by_asset_tag", label=_("Asset tag"))

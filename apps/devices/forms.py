@@ -24,6 +24,9 @@ DEVICE_FACTS = [
     "notes",
 ]
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
 # What the intake form carries over from one device to the next: a batch of 30 identical
 # laptops differs only by serial number and condition.
 INTAKE_KEPT_FIELDS = [
@@ -73,6 +76,18 @@ class DeviceForm(forms.ModelForm):
         model = Device
         fields = DEVICE_FACTS
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_photo(self):
+        """A photo is an image Pillow can read (the form field has opened and verified it),
+        in a format every browser shows, and at most 5 MB."""
+        photo = self.cleaned_data.get("photo")
+        if not photo or not hasattr(photo, "image"):
+            return photo  # unchanged, or cleared
+        if photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("The photo must be smaller than 5 MB."))
+        if photo.image.format not in PHOTO_FORMATS:
+            raise forms.ValidationError(_("Send a JPEG, PNG or WebP photo."))
+        return photo
 
 
 class IntakeForm(DeviceForm):

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from .choices import DeviceStatus
 from .models import Device, Erasure, Intervention, StatusChange
 
 
@@ -35,16 +36,23 @@ def device_timeline(device: Device):
     return sorted(events, key=lambda event: event.at, reverse=True)
 
 
+# What ``get_to_status_display()`` answers, without rebuilding the choices dictionary (and
+# hashing every lazy label) on each call: a third of a 200-event device page went there.
+STATUS_LABELS = dict(DeviceStatus.choices)
+
+
 @register_provider
 def status_events(device):
     for change in StatusChange.objects.filter(device=device):
         if change.from_status:
             title = _("Status: %(from)s → %(to)s") % {
-                "from": change.get_from_status_display(),
-                "to": change.get_to_status_display(),
+                "from": STATUS_LABELS.get(change.from_status, change.from_status),
+                "to": STATUS_LABELS.get(change.to_status, change.to_status),
             }
         else:
-            title = _("Recorded as %(status)s") % {"status": change.get_to_status_display()}
+            title = _("Recorded as %(status)s") % {
+                "status": STATUS_LABELS.get(change.to_status, change.to_status)
+            }
         yield TimelineEvent(change.at, "status", title, change.note, change.actor_name)
 
 

@@ -110,6 +110,8 @@ class Household(models.Model):
         verbose_name_plural = _("households")
         permissions = [
             ("view_all_households", _("Can see the households of every structure")),
+            ("export_household", _("Can export all the data held about a household")),
+            ("anonymise_household", _("Can anonymise a household (erasure on request)")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,14 +1,18 @@
 """Household and neighbourhood screens: thin, they read through selectors and write through services."""
 
+from functools import cached_property
+
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .filters import HouseholdFilter
 from .forms import HouseholdForm, NeighbourhoodForm
 
@@ -113,3 +117,40 @@ class NeighbourhoodUpdateView(NeighbourhoodCreateView):
 
     def perform(self, form):
         return services.update_neighbourhood(self.instance, actor=self.request.user, **form.cleaned_data)
+
+
+class HouseholdExportView(PermissionRequiredMixin, DetailView):
+    """GDPR access request: everything held about the household, in one JSON file."""
+
+    permission_required = "households.export_household"
+    raise_exception = True
+
+    def get_queryset(self):
+        return selectors.household_list(self.request.user)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = HttpResponse(
+            privacy.export_household_json(self.object), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="household-{self.object.pk}.json"'
+        return response
+
+
+class HouseholdAnonymiseView(PermissionRequiredMixin, TemplateView):
+    """GDPR erasure request: a confirmation page, then the same anonymisation as retention."""
+
+    permission_required = "households.anonymise_household"
+    raise_exception = True
+    template_name = "households/household_anonymise.html"
+
+    @cached_property
+    def household(self):
+        return get_object_or_404(selectors.household_list(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(household=self.household, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        privacy.anonymise_household(self.household, actor=request.user, reason="erasure on request")
+        messages.success(request, _("The household's personal data have been erased."))
+        return redirect(self.household.get_absolute_url())

@@ -35,7 +35,7 @@ ATTENDANCE = {
     "Sylvie Garnier": [0, 1, 1, 0],
     "Élodie Petit": [None, None, 1, 1],
 }
-WITHDRAWN = ("Mehmet Yılmaz", "Moved to another town after the first session.")
+WITHDRAWN = ("Mehmet Yılmaz", "A déménagé dans une autre ville après la première séance.")
 
 
 def load(*, stdout):

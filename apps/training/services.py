@@ -209,7 +209,7 @@ def enrol_household(*, actor, course, household):
     # Coming back after a withdrawal: the same row, at the back of the queue.
     enrolment.requested_at = now
     enrolment.withdrawal_reason = ""
-    return move_enrolment(enrolment, status, actor=actor, reason="enrolled again")
+    return move_enrolment(enrolment, status, actor=actor, reason=str(_("enrolled again")))
 
 
 @transaction.atomic
@@ -254,7 +254,7 @@ def _fill_from_waiting_list(course, *, actor):
     waiting = course.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("requested_at", "pk")[:free]
     return [
         move_enrolment(
-            enrolment, EnrolmentStatus.ENROLLED, actor=actor, reason="promoted from the waiting list"
+            enrolment, EnrolmentStatus.ENROLLED, actor=actor, reason=str(_("promoted from the waiting list"))
         )
         for enrolment in waiting
     ]

@@ -5,7 +5,6 @@ installs it). Each test saves screenshots under test-results/browser/<test>/; a 
 test also keeps the page's HTML there.
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -21,11 +20,12 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "browser"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 860}}
 
 
-
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM:
         return
-    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium): browser tests not run")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (apt-get install chromium): browser tests not run"
+    )
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(skip)
@@ -49,17 +49,24 @@ def field(scope, text):
     return scope.get_by_label(re.compile(r"^\s*" + re.escape(t(text)) + r"\s*\*?\s*$"))
 
 
-@pytest.fixture(scope="session")
-def playwright_browser():
+@pytest.fixture
+def playwright_browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the tests' ORM calls are
-    # ordinary synchronous ones, which Django would otherwise refuse there.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # One Playwright per test: two sync Playwright instances cannot be alive in one thread,
+    # and other browser tests of the suite start their own. Playwright's sync API keeps an
+    # event loop in this thread; the tests' ORM calls are ordinary synchronous ones, which
+    # Django would otherwise refuse there.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()

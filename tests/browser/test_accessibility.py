@@ -64,8 +64,12 @@ def test_main_pages_have_no_serious_accessibility_violation(page, role, viewport
         serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         if serious:
             problems[url] = [
-                {"rule": v["id"], "impact": v["impact"], "help": v["help"],
-                 "nodes": [n["target"] for n in v["nodes"]][:5]}  # fmt: skip
+                {
+                    "rule": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "nodes": [n["target"] for n in v["nodes"]][:5],
+                }  # fmt: skip
                 for v in serious
             ]
     report = RESULTS / f"axe-{role}-{viewport}.json"

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.browser
 def test_trainer_journey(page, viewport):
     mediatheque = StructureFactory(name="Médiathèque Louise-Michel", kind="mediatheque")
     trainer = UserFactory(username="claire", first_name="Claire", role=Role.TRAINER, structure=mediatheque)
-    families = [HouseholdFactory(contact_name=name, structure=mediatheque) for name in ("Aminata Diallo", "Karim Haddad")]
+    families = [
+        HouseholdFactory(contact_name=name, structure=mediatheque)
+        for name in ("Aminata Diallo", "Karim Haddad")
+    ]
     device = DeviceFactory(status="ready", asset_tag="OP-000042", kind="laptop")
     ErasureFactory(device=device)
     today = timezone.localdate()
@@ -65,7 +68,9 @@ def test_trainer_journey(page, viewport):
     # Aminata has met the course rule: a laptop is reserved and handed over.
     page.goto(course_url)
     page.get_by_role("link", name=families[0].contact_name).first.click()
-    page.get_by_role("link", name=t("Reserve devices (course “%(course)s”)") % {"course": "Premiers pas numériques"}).click()
+    page.get_by_role(
+        "link", name=t("Reserve devices (course “%(course)s”)") % {"course": "Premiers pas numériques"}
+    ).click()
     page.get_by_label(t("Gift")).check()
     field(page, "Asset tags of the devices").fill("op-000042")
     page.get_by_role("button", name=t("Reserve"), exact=True).click()

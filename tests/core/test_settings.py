@@ -17,7 +17,10 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DATABASE_URL"}
+    # A test environment's own switches (a browser test's async flag) must not leak into the
+    # production check.
+    leaked = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in leaked}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

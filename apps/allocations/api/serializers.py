@@ -18,6 +18,10 @@ class AllocationSerializer(serializers.ModelSerializer):
     household_name = serializers.SerializerMethodField()
     course = serializers.IntegerField(source="enrolment.course_id", read_only=True)
     follow_up_due_on = serializers.SerializerMethodField()
+    # Blank until the devices come back; declared so the schema allows "" (found by fuzzing).
+    return_condition = serializers.ChoiceField(
+        choices=ReturnCondition.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Allocation

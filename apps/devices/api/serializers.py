@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.exceptions import DomainError
@@ -134,6 +135,12 @@ class ErasureSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["device", "operator_name"]
         extra_kwargs = {"log_file": {"required": False}}
+
+    def validate_log_file(self, log_file):
+        # The same limit as the screen's form (ErasureForm.clean_log_file).
+        if log_file and log_file.size > 2 * 1024 * 1024:
+            raise serializers.ValidationError(_("The log file must be smaller than 2 MB."))
+        return log_file
 
 
 class TimelineEventSerializer(serializers.Serializer):

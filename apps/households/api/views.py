@@ -1,6 +1,11 @@
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 
-from .. import selectors, services
+from .. import privacy, selectors, services
 from ..filters import HouseholdApiFilter
 from .serializers import HouseholdSerializer, NeighbourhoodSerializer
 
@@ -54,3 +59,14 @@ class HouseholdViewSet(viewsets.ModelViewSet):
         fields = dict(serializer.validated_data)
         fields.pop("confirm_duplicate", None)
         services.update_household(serializer.instance, actor=self.request.user, **fields)
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """Everything held about the household (GDPR access request), coordinators only."""
+        if not request.user.has_perm("households.export_household"):
+            raise PermissionDenied()
+        household = self.get_object()
+        response = HttpResponse(privacy.export_household_json(household), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="household-{household.pk}.json"'
+        return response
