@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
+from apps.core.views import LIST_PAGE_SIZE
 
 from . import documents, selectors, services
 from .choices import AllocationKind, AllocationStatus
 from .forms import FollowUpForm, HandOverForm, NoteForm, ReserveForm, ReturnForm
-
-PAGE_SIZE = 25
 
 LISTS = {
     "all": (lambda user: selectors.allocation_list(user).order_by("-reserved_at", "-pk")),
@@ -34,7 +33,7 @@ def allocation_list(request):
     status = request.GET.get("status")
     if status in AllocationStatus.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "allocations/allocation_list.html",

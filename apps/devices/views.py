@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
 from apps.core.paginator import DeferredJoinPaginator
-from apps.core.views import FilteredListView, ServiceFormView
+from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 
 from . import documents, printing, selectors, services
 from .choices import DeviceStatus
@@ -38,8 +38,6 @@ from .forms import (
 )
 from .models import Donation, Donor
 from .timeline import device_timeline
-
-PAGE_SIZE = 25
 
 
 def get_device(tag):
@@ -210,7 +208,7 @@ def device_photo(request, tag):
 class DonorListView(PermissionRequiredMixin, ListView):
     permission_required = "devices.view_donor"
     template_name = "devices/donor_list.html"
-    paginate_by = PAGE_SIZE
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         queryset = selectors.donor_list()
@@ -267,7 +265,7 @@ class DonorUpdateView(DonorCreateView):
 class DonationListView(PermissionRequiredMixin, ListView):
     permission_required = "devices.view_donation"
     template_name = "devices/donation_list.html"
-    paginate_by = PAGE_SIZE
+    paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self):
         return selectors.donation_list()
