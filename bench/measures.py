@@ -257,6 +257,9 @@ class Bench:
             p95_ms=None,
             events=events,
         )
+        # The page shows the latest events; the whole life is on its own page, a page like
+        # any other.
+        self.page("device_timeline_full", Role.TECHNICIAN, f"/devices/{tag}/timeline/", events=events)
 
     def scans(self):
         from apps.accounts.choices import Role

@@ -2,15 +2,25 @@
 
 Each app that records events about devices registers a provider here (the allocations app
 adds hand-overs and returns), so the device page shows them without knowing those apps.
+
+A provider yields its events newest first and reads at most ``limit`` of them, so the
+device page reads a fixed number of rows however long the device's life has been: a laptop
+that went round five households has hundreds of events, and the page shows the latest.
 """
 
+import heapq
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from django.utils.translation import gettext as _
 
 from .choices import DeviceStatus
 from .models import Device, Erasure, Intervention, StatusChange
+
+# Enough to see the device's last round trip (reconditioning, hand-over, return) on a phone
+# without scrolling through years; the full timeline is one link away.
+RECENT_EVENTS = 30
 
 
 @dataclass(frozen=True)
@@ -26,14 +36,27 @@ _providers = []
 
 
 def register_provider(provider):
-    """``provider(device) -> iterable of TimelineEvent``."""
+    """``provider(device, limit) -> TimelineEvents newest first, at most limit if not None``."""
     _providers.append(provider)
     return provider
 
 
-def device_timeline(device: Device):
-    events = [event for provider in _providers for event in provider(device)]
-    return sorted(events, key=lambda event: event.at, reverse=True)
+def device_timeline(device: Device, limit=None):
+    """The device's events, newest first: all of them, or the latest ``limit``."""
+    streams = [provider(device, limit) for provider in _providers]
+    events = heapq.merge(*streams, key=lambda event: event.at, reverse=True)
+    return list(islice(events, limit))
+
+
+def recent_timeline(device: Device, count=RECENT_EVENTS):
+    """``(the latest count events, whether older ones exist)``, for the device page."""
+    events = device_timeline(device, count + 1)
+    return events[:count], len(events) > count
+
+
+def _latest(queryset, limit):
+    """``queryset`` (ordered newest first) cut to ``limit`` rows when one is given."""
+    return queryset if limit is None else queryset[:limit]
 
 
 # What ``get_to_status_display()`` answers, without rebuilding the choices dictionary (and
@@ -42,8 +65,8 @@ STATUS_LABELS = dict(DeviceStatus.choices)
 
 
 @register_provider
-def status_events(device):
-    for change in StatusChange.objects.filter(device=device):
+def status_events(device, limit=None):
+    for change in _latest(StatusChange.objects.filter(device=device).order_by("-at", "-pk"), limit):
         if change.from_status:
             title = _("Status: %(from)s → %(to)s") % {
                 "from": STATUS_LABELS.get(change.from_status, change.from_status),
@@ -57,8 +80,9 @@ def status_events(device):
 
 
 @register_provider
-def intervention_events(device):
-    for item in Intervention.objects.filter(device=device):
+def intervention_events(device, limit=None):
+    interventions = Intervention.objects.filter(device=device).order_by("-performed_at", "-pk")
+    for item in _latest(interventions, limit):
         detail = item.description
         if item.parts_used:
             detail += " — " + _("parts: %(parts)s") % {"parts": item.parts_used}
@@ -67,8 +91,8 @@ def intervention_events(device):
 
 
 @register_provider
-def erasure_events(device):
-    for item in Erasure.objects.filter(device=device):
+def erasure_events(device, limit=None):
+    for item in _latest(Erasure.objects.filter(device=device).order_by("-performed_at", "-pk"), limit):
         title = _("Erasure of drive %(serial)s: %(method)s, %(result)s") % {
             "serial": item.drive_serial,
             "method": item.get_method_display(),

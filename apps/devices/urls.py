@@ -9,6 +9,7 @@ urlpatterns = [
     path("devices/find/", views.device_find, name="device_find"),
     path("devices/labels/", views.label_print, name="label_print"),
     path("devices/<str:tag>/", views.device_detail, name="device_detail"),
+    path("devices/<str:tag>/timeline/", views.device_full_timeline, name="device_timeline"),
     path("devices/<str:tag>/edit/", views.device_update, name="device_update"),
     path("devices/<str:tag>/transition/", views.device_transition, name="device_transition"),
     path("devices/<str:tag>/interventions/new/", views.intervention_create, name="intervention_create"),

@@ -37,7 +37,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Donation, Donor
-from .timeline import device_timeline
+from .timeline import device_timeline, recent_timeline
 
 
 def get_device(tag):
@@ -90,6 +90,7 @@ def device_detail(request, tag):
     def forms_for(statuses):
         return [(s, TransitionForm(initial={"to": s, "expected_status": device.status})) for s in statuses]
 
+    timeline, older_events = recent_timeline(device)
     return render(
         request,
         "devices/device_detail.html",
@@ -97,11 +98,18 @@ def device_detail(request, tag):
             "device": device,
             "moves": forms_for(s for s in moves if s not in services.END_OF_LIFE),
             "end_moves": forms_for(s for s in moves if s in services.END_OF_LIFE),
-            "timeline": device_timeline(device),
+            "timeline": timeline,
+            "older_events": older_events,
             "erasures": device.erasures.all(),
             "valid_erasure": services.has_valid_erasure(device) if device.has_storage else None,
         },
     )
+
+
+@permission_required("devices.view_device", raise_exception=True)
+def device_full_timeline(request, tag):
+    device = get_device(tag)
+    return render(request, "devices/device_timeline.html", {"device": device, "timeline": device_timeline(device)})
 
 
 @permission_required("devices.change_device", raise_exception=True)

@@ -23,6 +23,7 @@ EXPECTED = {
     "device_list_api_status_deep",
     "device_list_api_search",
     "device_page_long_timeline",
+    "device_timeline_full",
     "scan_short_url",
     "scan_find_box",
     "household_page",

@@ -299,3 +299,72 @@ def test_moving_a_batch_from_the_donation_page_is_all_or_nothing(client_as, tech
     client.post(url, {"devices": [d.pk for d in erased], "to": "ready", "note": "lot testé"})
     assert sorted(donation.devices.values_list("status", flat=True)) == ["ready", "ready", "reconditioning"]
     assert erased[0].status_changes.latest("at").note == "lot testé"
+
+
+def _device_with_a_long_life(events):
+    """A device with ``events`` events spread over years: status moves every other day, and
+    every fifth event an intervention, so the providers interleave."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.devices.choices import InterventionKind
+    from apps.devices.models import Intervention, StatusChange
+
+    device = DeviceFactory(status=DeviceStatus.DIAGNOSIS)
+    StatusChange.objects.filter(device=device).delete()  # the factory's own, dated now
+    start = timezone.now() - timedelta(days=2 * events)
+    for index in range(events):
+        at = start + timedelta(days=2 * index)
+        if index % 5 == 4:
+            Intervention.objects.create(
+                device=device, kind=InterventionKind.values[0], description=f"event {index}", performed_at=at
+            )
+        else:
+            StatusChange.objects.create(
+                device=device, from_status="diagnosis", to_status="reconditioning", note=f"event {index}", at=at
+            )
+    return device
+
+
+def _events_on(html):
+    import re
+
+    return [int(n) for n in re.findall(r"event (\d+)", html)]
+
+
+def test_device_page_shows_the_latest_events_and_links_to_the_whole_timeline(client_as, technician):
+    device = _device_with_a_long_life(45)
+    client = client_as(technician)
+    html = client.get(device.get_absolute_url()).content.decode()
+    assert _events_on(html) == list(range(44, 14, -1))  # the 30 latest, newest first
+    full = reverse("devices:device_timeline", args=[device.asset_tag])
+    assert f'href="{full}"' in html
+
+    html = client.get(full).content.decode()
+    assert _events_on(html) == list(range(44, -1, -1))
+    assert "45 events, newest first." in html
+
+
+def test_a_short_timeline_has_no_link_to_more(client_as, technician):
+    device = _device_with_a_long_life(30)
+    html = client_as(technician).get(device.get_absolute_url()).content.decode()
+    assert _events_on(html) == list(range(29, -1, -1))
+    assert reverse("devices:device_timeline", args=[device.asset_tag]) not in html
+
+
+def test_the_device_page_reads_as_much_for_5_events_as_for_200(client_as, technician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(technician)
+    counts = []
+    for events in (5, 200):
+        device = _device_with_a_long_life(events)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(device.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+        # Each provider reads at most the page's events plus one, never the whole life.
+        moves = [q["sql"] for q in queries if 'FROM "devices_statuschange"' in q["sql"]]
+        assert moves and all(" LIMIT " in sql for sql in moves)
+    assert counts[0] == counts[1]

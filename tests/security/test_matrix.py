@@ -35,6 +35,7 @@ PAGES = {
     "devices:device_list": (302, 200, 200, 200, 200),
     "devices:device_photo": (302, 404, 404, 404, 404),
     "devices:device_short": (302, 302, 302, 302, 302),
+    "devices:device_timeline": (302, 200, 200, 200, 200),
     "devices:device_transition": (302, 405, 405, 405, 405),
     "devices:device_update": (302, 200, 403, 403, 403),
     "devices:donation_bulk_transition": (302, 405, 405, 405, 405),
