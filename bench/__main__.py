@@ -128,6 +128,8 @@ def ensure_dataset(args, url, kind, target, log):
             and _device_count() == known["sizes"]["devices"]
         ):
             log(f"bench: reusing the scale {args.scale:g} dataset in {target}")
+            # Migrations made since the build apply to it, as they would to a live database.
+            call_command("migrate", verbosity=0, interactive=False)
             return known
     log(f"bench: building the scale {args.scale:g} dataset in {target} ...")
     if kind == "sqlite":

@@ -236,7 +236,10 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         indexes = [
-            models.Index(fields=["device", "-at"], name="statuschange_device_idx"),
+            # "This device's last return / last ready": without statistics SQLite would
+            # otherwise walk every move to that status through the index below. The
+            # timeline reads the device's few rows through the foreign key's index.
+            models.Index(fields=["device", "to_status", "-at"], name="statuschange_device_to_idx"),
             models.Index(fields=["to_status", "at"], name="statuschange_to_at_idx"),
         ]
 

@@ -32,8 +32,6 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -42,7 +40,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +53,7 @@ from apps.training.choices import EnrolmentStatus
 from apps.training.models import Attendance, Course, Enrolment, Session, start_of_tomorrow
 from apps.training.selectors import with_progress
 
+from .expressions import DaysBetween, local_date
 from .figures import (
     ZERO_KG,
     Breakdown,
@@ -74,7 +72,6 @@ S = DeviceStatus
 # Into "ready" from reconditioning; ready again after a cancelled reservation is no new work.
 MADE_READY = Q(to_status=S.READY) & ~Q(from_status=S.RESERVED)
 COUNTED_MOVES = [S.ALLOCATED, S.RETURNED, S.RECYCLED, S.DESTROYED, S.LOST]
-ONE_DAY = 86400
 
 
 def report_figures(*, period, structure=None):
@@ -114,10 +111,8 @@ def _month_of(field, period, *, moments=True):
     )
 
 
-def _days(duration):
-    if duration is None:
-        return None
-    return round(duration.total_seconds() / ONE_DAY, 1)
+def _rounded(days):
+    return None if days is None else round(days, 1)
 
 
 def _own_devices(structure, prefix=""):
@@ -213,11 +208,7 @@ def _delays(period, structure):
     ready in the period; and from ready to hand-over, over those handed over in it."""
     own = _own_devices(structure, "device__")
     collection_to_ready = StatusChange.objects.filter(period.moments("at"), MADE_READY, own).aggregate(
-        avg=Avg(
-            ExpressionWrapper(
-                TruncDate("at") - F("device__donation__received_on"), output_field=DurationField()
-            )
-        )
+        avg=Avg(DaysBetween(local_date("at", period), "device__donation__received_on"))
     )["avg"]
     # The last "made ready" of the same device before each hand-over, as a grouped join rather
     # than a correlated subquery: planners pick the device index for a join, while SQLite
@@ -232,9 +223,12 @@ def _delays(period, structure):
                 & ~Q(**{f"{earlier}from_status": S.RESERVED}),
             )
         )
-        .aggregate(avg=Avg(ExpressionWrapper(F("at") - F("ready_at"), output_field=DurationField())))["avg"]
+        .aggregate(avg=Avg(DaysBetween("at", "ready_at")))["avg"]
     )
-    return {"collection_to_ready": _days(collection_to_ready), "ready_to_handover": _days(ready_to_handover)}
+    return {
+        "collection_to_ready": _rounded(collection_to_ready),
+        "ready_to_handover": _rounded(ready_to_handover),
+    }
 
 
 # Hand-overs ---------------------------------------------------------------------------------
