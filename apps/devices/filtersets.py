@@ -2,9 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .choices import DeviceKind, DeviceStatus
 from .models import Device, Donation
 
@@ -35,16 +35,7 @@ class DeviceFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "kind", "donation", "location", "asset_tag"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(asset_tag__iexact=value)
-            | Q(serial_number__icontains=value)
-            | Q(brand__icontains=value)
-            | Q(model__icontains=value)
-            | Q(asset_tag__icontains=value)
-        )
+        return search.matching(queryset, value)
 
     def by_asset_tag(self, queryset, name, value):
         return queryset.filter(asset_tag=normalise_tag(value))
