@@ -139,6 +139,23 @@ def test_handover_list_xlsx(client_as, coordinator, seeded, in_english):
         assert all(cell.data_type != "f" for cell in row)  # no formula anywhere
 
 
+def test_handover_list_xlsx_looks_as_before(client_as, coordinator, seeded, in_english):
+    """What the coordinator sees when the file opens: a bold header kept in view, the column
+    widths, dates and weights shown as such; a control character in a model name (XML cannot
+    carry it) is dropped rather than failing the export."""
+    type(seeded.a1).objects.filter(pk=seeded.a1.pk).update(model="Lati\x01tude")
+    response = client_as(coordinator).get(reverse("reports:handovers", args=["xlsx"]) + "?" + QUERY)
+    sheet = read_xlsx(response).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.column_dimensions["A"].width == 12 and sheet.column_dimensions["E"].width == 30
+    header = [cell.value for cell in sheet[1]]
+    lines = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert all(line["Handed over on"].number_format == "yyyy-mm-dd" for line in lines)
+    assert all(line["Weight (kg)"].number_format == "0.00" for line in lines)
+    assert "Latitude" in {line["Model"].value for line in lines}
+
+
 def test_workbook_has_every_table(client_as, coordinator, seeded, in_english):
     workbook = read_xlsx(client_as(coordinator).get(reverse("reports:report_xlsx") + "?" + QUERY))
     assert len(workbook.sheetnames) == 14
