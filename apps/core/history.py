@@ -5,12 +5,15 @@ django-simple-history with SET_NULL) *and* a copy of the actor's name taken when
 written, so an audit still reads "who" after an account is deleted or anonymised.
 """
 
-from django.db import models
+import sqlite3
+
+from django.db import connections, models, router, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import get_history_manager_for_model
 
 
 class AuditFields(models.Model):
@@ -49,15 +52,124 @@ def with_actor(instance, actor, reason=""):
     return instance
 
 
-def bulk_create_audited(model, objs, *, actor, reason="", batch_size=500):
-    """Bulk insert with one history row per object, as a single save would write."""
+def bulk_create_audited(model, objs, *, actor, reason=""):
+    """Bulk insert with one history row per object, as a single save would write.
+
+    The objects are written with multi-row INSERTs sized by the database's real parameter
+    limit, each value prepared once per distinct value by its field: Django's
+    ``bulk_create`` compiles every value of every row and, on SQLite, stops at 999
+    parameters per statement (~50 rows). The history rows are then written by
+    django-simple-history's ``bulk_history_create``: type "+", the actor and their name,
+    ``reason`` as the change reason. All in one transaction.
+    """
+    objs = list(objs)
     for obj in objs:
         with_actor(obj, actor, reason)
-    return bulk_create_with_history(
-        objs,
-        model,
-        batch_size=batch_size,
-        default_user=actor,
-        default_change_reason=reason,
-        custom_historical_attrs={"history_actor_name": actor_name(actor)},
+    if not objs:
+        return objs
+    connection = connections[router.db_for_write(model)]
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        now = timezone.now()
+        _insert_objects(connection, model, objs, now)
+        get_history_manager_for_model(model).bulk_history_create(
+            objs,
+            default_user=actor,
+            default_change_reason=reason,
+            default_date=now,
+            custom_historical_attrs={"history_actor_name": actor_name(actor)},
+        )
+    return objs
+
+
+def _insert_objects(connection, model, objs, now):
+    """What ``bulk_create(objs)`` does for new objects with an automatic primary key."""
+    connection.ensure_connection()
+    opts = model._meta
+    if not isinstance(opts.pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
+        raise NotImplementedError("models without an automatic primary key")
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    columns = []
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            # What pre_save() does, with one time for the whole batch.
+            for obj in objs:
+                setattr(obj, field.attname, now)
+            columns.append([now] * len(objs))
+        elif type(field).pre_save is not models.Field.pre_save and not isinstance(field, models.DateField):
+            columns.append([field.pre_save(obj, True) for obj in objs])  # e.g. a file to store
+        else:
+            attname = field.attname
+            columns.append([getattr(obj, attname) for obj in objs])
+    pks = _insert_rows(connection, model, fields, columns)
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _max_params(connection):
+    if connection.vendor == "sqlite":
+        # The real limit of the SQLite library (32,766 since 3.32), not Django's cautious 999.
+        return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.features.max_query_params or 65_535
+
+
+def _prepared(connection, field, values):
+    """``field.get_db_prep_save()`` of each value, computed once per distinct value."""
+    prepare = field.get_db_prep_save
+    cache = {}
+    out = []
+    for value in values:
+        try:
+            key = (type(value), value)
+            out.append(cache[key])
+        except KeyError:
+            out.append(cache.setdefault(key, prepare(value, connection)))
+        except TypeError:  # unhashable
+            out.append(prepare(value, connection))
+    return out
+
+
+def _insert_rows(connection, model, fields, columns):
+    """INSERT the rows given column by column; return their new primary keys, in order."""
+    if any(hasattr(field, "get_placeholder") for field in fields):
+        raise NotImplementedError("fields with custom placeholders")
+    quote = connection.ops.quote_name
+    prepared = [_prepared(connection, field, column) for field, column in zip(fields, columns, strict=True)]
+    head = "INSERT INTO {} ({}) ".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
+    pk = model._meta.pk
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError("this database cannot return the inserted keys")
+    tail = " " + connection.ops.return_insert_columns([pk])[0]
+    if connection.vendor == "postgresql" and all(
+        (f.target_field if f.is_relation else f).get_internal_type() in connection.data_types for f in fields
+    ):
+        # One array per column, as Django's own bulk insert does on PostgreSQL: one
+        # statement, one parameter per column, a plan that does not depend on the row count.
+        arrays = ", ".join("(%s)::{}[]".format(f.db_type(connection).split("(")[0]) for f in fields)
+        statements = [(head + f"SELECT * FROM UNNEST({arrays})" + tail, prepared)]
+    else:
+        rows = list(zip(*prepared, strict=True))
+        per_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        batch = max(1, min(_max_params(connection) // max(len(fields), 1), 5_000))
+        statements = [
+            (
+                head + "VALUES " + ", ".join([per_row] * len(rows[start : start + batch])) + tail,
+                [value for row in rows[start : start + batch] for value in row],
+            )
+            for start in range(0, len(rows), batch)
+        ]
+    converters = pk.get_db_converters(connection)
+    pks = []
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            for (value,) in cursor.fetchall():
+                for converter in converters:
+                    value = converter(value, pk, connection)
+                pks.append(value)
+    return pks

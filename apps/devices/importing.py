@@ -13,6 +13,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,21 @@ def _choice_lookup(aliases):
 
 KIND_LOOKUP = _choice_lookup(KIND_ALIASES)
 STORAGE_TYPE_LOOKUP = _choice_lookup(STORAGE_TYPE_ALIASES)
+CONDITION_VALUES = frozenset(ConditionGrade.values)
+
+# A file repeats the same few kinds, sizes and weights on every row: each distinct text
+# is read once. Only the value is cached, never a (translated) message.
+_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _kind_value(text):
+    return KIND_LOOKUP.get(normalise(text))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _storage_type_value(text):
+    return STORAGE_TYPE_LOOKUP.get(normalise(text), "")
 
 
 @dataclass
@@ -213,7 +229,7 @@ def _convert_row(row, values, parsed):
         name: values.get(name, "")
         for name in ("brand", "model", "serial_number", "cpu", "operating_system", "location", "notes")
     }
-    kind = KIND_LOOKUP.get(normalise(values.get("kind", "")))
+    kind = _kind_value(values.get("kind", ""))
     if kind is None:
         parsed.error(
             row,
@@ -225,15 +241,15 @@ def _convert_row(row, values, parsed):
     fields["ram_gb"] = _quantity(row, "ram_gb", values.get("ram_gb", ""), parsed)
     fields["storage_gb"] = _quantity(row, "storage_gb", values.get("storage_gb", ""), parsed)
     storage_type = values.get("storage_type", "")
-    fields["storage_type"] = STORAGE_TYPE_LOOKUP.get(normalise(storage_type), "") if storage_type else ""
+    fields["storage_type"] = _storage_type_value(storage_type) if storage_type else ""
     if storage_type and not fields["storage_type"]:
         parsed.error(row, "storage_type", _("Unknown storage type “%(value)s”.") % {"value": storage_type})
     condition = values.get("condition", "").strip().lower()
-    if condition and condition not in ConditionGrade.values:
+    if condition and condition not in CONDITION_VALUES:
         parsed.error(
             row, "condition", _("Unknown condition “%(value)s”: use A, B, C or D.") % {"value": condition}
         )
-    fields["condition"] = condition if condition in ConditionGrade.values else ""
+    fields["condition"] = condition if condition in CONDITION_VALUES else ""
     fields["weight_kg"] = _weight(row, values.get("weight_kg", ""), parsed)
     return fields if len(parsed.errors) == errors_before else None
 
@@ -245,9 +261,16 @@ def _quantity(row, column, text, parsed):
     """'8', '8 Go', '512GB', '1 To' -> gigabytes as an integer; '' -> unknown."""
     if not text:
         return None
+    gigabytes = _gigabytes(text)
+    if gigabytes is None:
+        parsed.error(row, column, _("“%(value)s” is not a size in GB.") % {"value": text})
+    return gigabytes
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _gigabytes(text):
     match = _QUANTITY.match(text)
     if not match:
-        parsed.error(row, column, _("“%(value)s” is not a size in GB.") % {"value": text})
         return None
     number = float(match.group(1).replace(",", "."))
     unit = (match.group(2) or "g").lower()
@@ -261,13 +284,20 @@ def _quantity(row, column, text, parsed):
 def _weight(row, text, parsed):
     if not text:
         return None
-    cleaned = re.sub(r"\s*kg\s*$", "", text, flags=re.IGNORECASE).replace(",", ".")
-    try:
-        weight = Decimal(cleaned).quantize(Decimal("0.01"))
-    except InvalidOperation:
+    weight = _kilograms(text)
+    if weight is None:
         parsed.error(row, "weight_kg", _("“%(value)s” is not a weight in kg.") % {"value": text})
         return None
     if weight < 0:
         parsed.error(row, "weight_kg", _("The weight cannot be negative."))
         return None
     return weight
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _kilograms(text):
+    cleaned = re.sub(r"\s*kg\s*$", "", text, flags=re.IGNORECASE).replace(",", ".")
+    try:
+        return Decimal(cleaned).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None

@@ -149,3 +149,22 @@ def test_xlsx_written_by_openpyxl_with_numbers_and_blank_lines(technician, tmp_p
         ("123456", 16),
         ("TAB-1", 4),
     ]
+
+
+def test_a_bad_value_repeated_on_several_rows_is_reported_on_each_row(technician):
+    # The model's own checks (here the weight's 6 digits) still apply to every row, even
+    # when rows repeat the same values.
+    content = (
+        "type,poids,état\n"
+        "portable,12345.5,b\n"  # row 2: too many digits
+        "portable,1.5,b\n"  # row 3: fine
+        "portable,12345.5,b\n"  # row 4: too many digits again
+    ).encode()
+    errors = rejected(technician, content)
+    assert [(e["row"], e["field"]) for e in errors] == [(2, "weight_kg"), (4, "weight_kg")]
+    assert (
+        errors[0]["message"]
+        == errors[1]["message"]
+        == "Ensure that there are no more than 6 digits in total."
+    )
+    assert Device.objects.count() == 0
