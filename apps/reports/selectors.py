@@ -32,10 +32,10 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    F,
     IntegerField,
-    Max,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -216,19 +216,18 @@ def _delays(period, structure):
     collection_to_ready = StatusChange.objects.filter(period.moments("at"), MADE_READY, own).aggregate(
         avg=Avg(DaysBetween(local_date("at", period), "device__donation__received_on"))
     )["avg"]
-    # The last "made ready" of the same device before each hand-over, as a grouped join rather
-    # than a correlated subquery: planners pick the device index for a join, while SQLite
-    # would scan every "ready" move per hand-over through the (status, time) index.
-    earlier = "device__status_changes__"
+    # The last "made ready" of the same device before each hand-over: one seek per hand-over
+    # down the (device, status, time) index. (Before that index, SQLite walked every "ready"
+    # move of the period for each hand-over, and a grouped join was the lesser evil.)
+    last_ready = (
+        StatusChange.objects.filter(device=OuterRef("device"), to_status=S.READY, at__lte=OuterRef("at"))
+        .exclude(from_status=S.RESERVED)
+        .order_by("-at")
+        .values("at")[:1]
+    )
     ready_to_handover = (
         StatusChange.objects.filter(period.moments("at"), own, to_status=S.ALLOCATED)
-        .annotate(
-            ready_at=Max(
-                f"{earlier}at",
-                filter=Q(**{f"{earlier}to_status": S.READY, f"{earlier}at__lte": F("at")})
-                & ~Q(**{f"{earlier}from_status": S.RESERVED}),
-            )
-        )
+        .annotate(ready_at=Subquery(last_ready))
         .aggregate(avg=Avg(DaysBetween("at", "ready_at")))["avg"]
     )
     return {
