@@ -85,7 +85,11 @@ def with_progress(enrolments):
     value) and ``is_completed``. The completion rule, written once: an enrolled household
     that attended at least the course's ``min_sessions``."""
     completion_rule = Q(status=EnrolmentStatus.ENROLLED, attended_sessions__gte=F("course__min_sessions"))
-    return enrolments.annotate(attended_sessions=PRESENT_COUNT).annotate(
+    # A correlated count rather than a grouped join: the query stays ungrouped, so the
+    # database can start from whatever narrows the enrolments (a course, a period) instead
+    # of walking every enrolment in the order a GROUP BY wants.
+    attended = count_of(Attendance.objects.filter(enrolment=OuterRef("pk"), present=True), "enrolment")
+    return enrolments.annotate(attended_sessions=attended).annotate(
         progress=Case(
             When(status=EnrolmentStatus.WITHDRAWN, then=Value(Progress.DROPPED_OUT)),
             When(status=EnrolmentStatus.WAITING, then=Value(Progress.WAITING)),

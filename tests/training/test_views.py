@@ -107,8 +107,9 @@ def test_the_course_form_refuses_an_end_before_the_start(client_as, trainer):
 def test_adding_sessions_and_refusing_one_outside_the_course(client_as, trainer, course):
     client = client_as(trainer)
     url = reverse("training:session_create", args=[course.pk])
-    inside = timezone.localtime() - timedelta(days=1)
-    outside = timezone.localtime() + timedelta(days=90)
+    # Afternoons: a night-time hour may not exist (or exist twice) on the day clocks change.
+    inside = (timezone.localtime() - timedelta(days=1)).replace(hour=14, minute=0)
+    outside = (timezone.localtime() + timedelta(days=90)).replace(hour=14, minute=0)
     data = {"duration_minutes": "120", "topic": "online_rights", "title": "CAF", "place": ""}
 
     refused = client.post(url, {**data, "starts_at": outside.strftime("%Y-%m-%dT%H:%M")})
