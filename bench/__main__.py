@@ -267,10 +267,16 @@ def compare(args, argv):
             if measure.get("higher_is_better")
             else measure["value"] / other["value"]
         )
+        basis = "measure"
+        if measure.get("rows_per_s") and other.get("rows_per_s"):
+            # An export of ten times the rows is ten times the file: its cost is compared
+            # per row written, not per file.
+            ratio, basis = other["rows_per_s"] / measure["rows_per_s"], "per row"
         measure.update(
             compare_scale=args.compare,
             compare_value=other["value"],
             ratio=round(ratio, 2),
+            ratio_basis=basis,
             ratio_met=ratio <= GROWTH_RATIO,
         )
         if "queries" in measure and "queries" in other:
