@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AllocationKind(models.TextChoices):
@@ -8,11 +9,13 @@ class AllocationKind(models.TextChoices):
 
 
 class AllocationStatus(models.TextChoices):
-    RESERVED = "reserved", _("Reserved")
-    ACTIVE = "active", _("Handed over")
-    RETURNED = "returned", _("Returned")
-    CANCELLED = "cancelled", _("Cancelled")
-    LOST = "lost", _("Lost or stolen")
+    # Their own context: in French an allocation (« dotation ») is feminine, while the same
+    # English words for a device (« équipement ») are masculine.
+    RESERVED = "reserved", pgettext_lazy("allocation status", "Reserved")
+    ACTIVE = "active", pgettext_lazy("allocation status", "Handed over")
+    RETURNED = "returned", pgettext_lazy("allocation status", "Returned")
+    CANCELLED = "cancelled", pgettext_lazy("allocation status", "Cancelled")
+    LOST = "lost", pgettext_lazy("allocation status", "Lost or stolen")
 
 
 class ReturnCondition(models.TextChoices):

@@ -16,8 +16,9 @@ def test_every_catalog_is_compiled_and_current():
     for po_path in CATALOGS:
         po = polib.pofile(str(po_path))
         mo = polib.mofile(str(po_path.with_suffix(".mo")))
-        compiled = {entry.msgid: entry.msgstr for entry in mo}
-        expected = {e.msgid: e.msgstr for e in po.translated_entries() if "fuzzy" not in e.flags}
+        # Keyed by context too: "Reserved" is « Réservé » for a device, « Réservée » for a dotation.
+        compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+        expected = {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries() if "fuzzy" not in e.flags}
         stale = {k for k, v in expected.items() if compiled.get(k) != v}
         assert not stale, f"{po_path}: run `make messages`; stale: {sorted(stale)[:5]}"
 
