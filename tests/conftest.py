@@ -111,3 +111,22 @@ def queries_do_not_grow():
         assert before == after, f"{before} queries before adding rows, {after} after"
 
     return check
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, as pytest-django makes it; on PostgreSQL, before it is dropped, the
+    sessions still connected to it are ended. Playwright's event loop runs test code in an
+    async context of its own, whose database connection the main thread cannot reach to
+    close; PostgreSQL then refused to drop the database and pytest warned at every run."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connection.close()
