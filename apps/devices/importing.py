@@ -298,6 +298,8 @@ def _weight(row, text, parsed):
 def _kilograms(text):
     cleaned = re.sub(r"\s*kg\s*$", "", text, flags=re.IGNORECASE).replace(",", ".")
     try:
-        return Decimal(cleaned).quantize(Decimal("0.01"))
+        weight = Decimal(cleaned).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
+    # "NaN" is a Decimal too, and one that cannot even be compared with zero.
+    return weight if weight.is_finite() else None

@@ -151,6 +151,12 @@ def test_xlsx_written_by_openpyxl_with_numbers_and_blank_lines(technician, tmp_p
     ]
 
 
+def test_nan_is_not_a_weight(technician):
+    errors = rejected(technician, b"type,poids\nportable,NaN\nportable,1.5\n")
+    assert [(e["row"], e["field"]) for e in errors] == [(2, "weight_kg")]
+    assert Device.objects.count() == 0
+
+
 def test_a_bad_value_repeated_on_several_rows_is_reported_on_each_row(technician):
     # The model's own checks (here the weight's 6 digits) still apply to every row, even
     # when rows repeat the same values.
