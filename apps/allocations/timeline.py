@@ -10,7 +10,7 @@ from .models import FollowUp
 @register_provider
 def follow_up_events(device, limit=None):
     follow_ups = FollowUp.objects.filter(allocation__items__device=device).order_by("-created_at", "-pk")
-    for follow_up in follow_ups if limit is None else follow_ups[:limit]:
+    for follow_up in follow_ups[:limit]:
         if not follow_up.reached:
             title = _("Follow-up: household not reached")
         elif follow_up.in_use:

@@ -36,7 +36,8 @@ _providers = []
 
 
 def register_provider(provider):
-    """``provider(device, limit) -> TimelineEvents newest first, at most limit if not None``."""
+    """``provider(device, limit) -> TimelineEvents newest first``, at most ``limit`` of them
+    (``None``: all; a queryset sliced ``[:None]`` is not cut)."""
     _providers.append(provider)
     return provider
 
@@ -54,11 +55,6 @@ def recent_timeline(device: Device, count=RECENT_EVENTS):
     return events[:count], len(events) > count
 
 
-def _latest(queryset, limit):
-    """``queryset`` (ordered newest first) cut to ``limit`` rows when one is given."""
-    return queryset if limit is None else queryset[:limit]
-
-
 # What ``get_to_status_display()`` answers, without rebuilding the choices dictionary (and
 # hashing every lazy label) on each call: a third of a 200-event device page went there.
 STATUS_LABELS = dict(DeviceStatus.choices)
@@ -66,7 +62,7 @@ STATUS_LABELS = dict(DeviceStatus.choices)
 
 @register_provider
 def status_events(device, limit=None):
-    for change in _latest(StatusChange.objects.filter(device=device).order_by("-at", "-pk"), limit):
+    for change in StatusChange.objects.filter(device=device).order_by("-at", "-pk")[:limit]:
         if change.from_status:
             title = _("Status: %(from)s → %(to)s") % {
                 "from": STATUS_LABELS.get(change.from_status, change.from_status),
@@ -81,8 +77,7 @@ def status_events(device, limit=None):
 
 @register_provider
 def intervention_events(device, limit=None):
-    interventions = Intervention.objects.filter(device=device).order_by("-performed_at", "-pk")
-    for item in _latest(interventions, limit):
+    for item in Intervention.objects.filter(device=device).order_by("-performed_at", "-pk")[:limit]:
         detail = item.description
         if item.parts_used:
             detail += " — " + _("parts: %(parts)s") % {"parts": item.parts_used}
@@ -92,7 +87,7 @@ def intervention_events(device, limit=None):
 
 @register_provider
 def erasure_events(device, limit=None):
-    for item in _latest(Erasure.objects.filter(device=device).order_by("-performed_at", "-pk"), limit):
+    for item in Erasure.objects.filter(device=device).order_by("-performed_at", "-pk")[:limit]:
         title = _("Erasure of drive %(serial)s: %(method)s, %(result)s") % {
             "serial": item.drive_serial,
             "method": item.get_method_display(),
