@@ -4,12 +4,13 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from .exceptions import DomainError
-from .forms import add_domain_error
+from .forms import add_domain_error, add_validation_error
 
 LIST_PAGE_SIZE = 25
 
@@ -67,6 +68,11 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
             self.object = self.perform(form)
         except DomainError as error:
             return self.refused(form, error)
+        except ValidationError as error:
+            # A model check the form could not make: on a value the service normalised
+            # (a code upper-cased, say), or across several fields.
+            add_validation_error(form, error)
+            return self.form_invalid(form)
         messages.success(self.request, self.get_success_message())
         return redirect(self.get_success_url())
 

@@ -50,7 +50,8 @@ class HouseholdForm(forms.ModelForm):
         self.fields["age_bracket"].choices = not_given + list(AgeBracket.choices)
         if self.instance.pk is None:
             self.fields["consent_text"].initial = DEFAULT_CONSENT_TEXT
-        if self.data.get("confirm_duplicate"):
+        # Only a new household is checked for duplicates (the edit form has no such field).
+        if self.instance.pk is None and self.data.get("confirm_duplicate"):
             self.ask_duplicate_confirmation()
 
     def ask_duplicate_confirmation(self):

@@ -135,8 +135,12 @@ def update_household(household, *, actor, reason="", **fields):
 
 
 def _refresh_matching_keys(household):
-    household.phone_key = phone_key(household.phone)
-    household.name_key = name_key(household.contact_name)
+    # Cut to their columns: a key can be longer than the text it comes from (« œ » is "oe").
+    for field, key in (
+        ("phone_key", phone_key(household.phone)),
+        ("name_key", name_key(household.contact_name)),
+    ):
+        setattr(household, field, key[: Household._meta.get_field(field).max_length])
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 from . import privacy, selectors, services
 from .filters import HouseholdFilter
 from .forms import HouseholdForm, NeighbourhoodForm
+from .models import Neighbourhood
 
 
 class HouseholdListView(FilteredListView):
@@ -113,7 +114,7 @@ class NeighbourhoodUpdateView(NeighbourhoodCreateView):
     success_message = _("Neighbourhood “%(object)s” updated.")
 
     def get_instance(self):
-        return get_object_or_404(selectors.neighbourhood_list(), pk=self.kwargs["pk"])
+        return get_object_or_404(Neighbourhood, pk=self.kwargs["pk"])
 
     def perform(self, form):
         return services.update_neighbourhood(self.instance, actor=self.request.user, **form.cleaned_data)

@@ -218,3 +218,29 @@ def test_coordinators_manage_neighbourhoods_and_trainers_only_read_them(
     assert (
         trainer_client.get(reverse("households:neighbourhood_update", args=[created.pk])).status_code == 403
     )
+
+
+def test_a_code_taken_in_capitals_is_a_form_error_when_typed_in_lower_case(client_as, coordinator):
+    Neighbourhood.objects.create(name="Saint-Jean", code="QN06901M")
+    response = client_as(coordinator).post(
+        reverse("households:neighbourhood_create"), {"name": "Saint-Jean bis", "code": "qn06901m"}
+    )
+    assert response.status_code == 200
+    assert "Another neighbourhood already has this official code." in response.content.decode()
+    assert Neighbourhood.objects.count() == 1
+
+
+def test_a_name_whose_matching_key_is_longer_than_itself_is_registered(client_as, trainer, household_data):
+    name = "Œ" * 100  # its key, "oe" a hundred times, is longer than the name
+    response = client_as(trainer).post(CREATE_URL, form_data(household_data(contact_name=name)))
+    assert response.status_code == 302
+    assert Household.objects.get().contact_name == name
+
+
+def test_the_edit_form_ignores_a_duplicate_confirmation_it_never_offered(client_as, trainer, household_data):
+    household = HouseholdFactory(structure=trainer.structure, neighbourhood=household_data()["neighbourhood"])
+    data = {**form_data(household_data(size=4)), "confirm_duplicate": "on"}
+    response = client_as(trainer).post(reverse("households:household_update", args=[household.pk]), data)
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.size == 4
