@@ -81,26 +81,29 @@ def device_short(request, tag):
     return redirect(get_device(tag))
 
 
+ERASURES_ON_CARD = 3
+
+
 @permission_required("devices.view_device", raise_exception=True)
 def device_detail(request, tag):
     device = get_device(tag)
     can_move = request.user.has_perm("devices.change_device_status")
     moves = services.manual_moves(device.status) if can_move else []
-
-    def forms_for(statuses):
-        return [(s, TransitionForm(initial={"to": s, "expected_status": device.status})) for s in statuses]
-
     timeline, older_events = recent_timeline(device)
+    # The latest few: a device reconditioned many times keeps every erasure in its timeline,
+    # and the card is about the drive as it is now.
+    erasures = list(device.erasures.all()[: ERASURES_ON_CARD + 1])
     return render(
         request,
         "devices/device_detail.html",
         {
             "device": device,
-            "moves": forms_for(s for s in moves if s not in services.END_OF_LIFE),
-            "end_moves": forms_for(s for s in moves if s in services.END_OF_LIFE),
+            "moves": [s for s in moves if s not in services.END_OF_LIFE],
+            "end_moves": [s for s in moves if s in services.END_OF_LIFE],
             "timeline": timeline,
             "older_events": older_events,
-            "erasures": device.erasures.all(),
+            "erasures": erasures[:ERASURES_ON_CARD],
+            "older_erasures": len(erasures) > ERASURES_ON_CARD,
             "valid_erasure": services.has_valid_erasure(device) if device.has_storage else None,
         },
     )

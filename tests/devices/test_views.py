@@ -368,3 +368,23 @@ def test_the_device_page_reads_as_much_for_5_events_as_for_200(client_as, techni
         moves = [q["sql"] for q in queries if 'FROM "devices_statuschange"' in q["sql"]]
         assert moves and all(" LIMIT " in sql for sql in moves)
     assert counts[0] == counts[1]
+
+
+def test_the_erasure_card_lists_the_latest_three_and_points_to_the_timeline_for_the_rest(client_as, technician):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    device = DeviceFactory(storage_gb=256)
+    now = timezone.now()
+    for n in range(5):
+        ErasureFactory(device=device, drive_serial=f"DRIVE-{n}", performed_at=now - timedelta(days=5 - n))
+    html = client_as(technician).get(device.get_absolute_url()).content.decode()
+    card = html.split('id="erasure-title"')[1].split("</section>")[0]
+    assert [f"DRIVE-{n}" in card for n in range(5)] == [False, False, True, True, True]
+    assert reverse("devices:device_timeline", args=[device.asset_tag]) in card
+
+    ErasureFactory(device=DeviceFactory(storage_gb=256), drive_serial="ONLY-ONE")
+    html = client_as(technician).get(Device.objects.latest("pk").get_absolute_url()).content.decode()
+    card = html.split('id="erasure-title"')[1].split("</section>")[0]
+    assert "ONLY-ONE" in card and "/timeline/" not in card
