@@ -239,8 +239,13 @@ class StatusChange(models.Model):
             # "This device's last return / last ready": without statistics SQLite would
             # otherwise walk every move to that status through the index below. The
             # timeline reads the device's few rows through the foreign key's index.
-            models.Index(fields=["device", "to_status", "-at"], name="statuschange_device_to_idx"),
-            models.Index(fields=["to_status", "at"], name="statuschange_to_at_idx"),
+            models.Index(fields=["device", "to_status", "-at", "from_status"], name="statuschange_device_to_idx"),
+            # The report's moves of a period, read from the index alone: counted by status
+            # and month, joined to their devices for weights and delays. Both indexes hold
+            # every column those queries read; were only this one covering, SQLite (which
+            # has no statistics here) would prefer it for "the device's last ready" and
+            # walk a year of moves for each hand-over.
+            models.Index(fields=["to_status", "at", "from_status", "device"], name="statuschange_to_at_idx"),
         ]
 
     def __str__(self):

@@ -311,39 +311,40 @@ def _households(period, structure):
         pk__in=referred_ids.union(enrolled_ids.order_by(), equipped_ids.order_by())
     )
     # One grouped query: a line per combination of neighbourhood, partner, gender and age
-    # bracket met among the households (hundreds at most, however many households there
-    # are). Every households table adds up these lines, so each adds up to the same total.
-    lines = list(population.values(*HOUSEHOLD_GROUPS).annotate(**stages).order_by())
+    # bracket met among the households (a few thousand at most, however many households
+    # there are), added up in one pass into every households table, so each table adds up
+    # to the same total.
+    lines = population.values_list(*HOUSEHOLD_GROUPS).annotate(**stages).order_by()
+    dimensions = ("neighbourhood", "referred_by", "gender", "age_bracket")
+    counted = {dimension: defaultdict(lambda: [0, 0, 0, 0]) for dimension in (*dimensions, "total", "priority")}
+    neighbourhood_of = {}
+    for pk, name, is_priority, referred_by, gender, age_bracket, *line in lines:
+        neighbourhood_of[pk] = (name, is_priority)
+        keys = zip(dimensions, (pk, referred_by, gender, age_bracket))
+        if is_priority:
+            keys = (*keys, ("priority", None))
+        for dimension, key in (*keys, ("total", None)):
+            sums = counted[dimension][key]
+            for index, value in enumerate(line):
+                sums[index] += value
 
-    def add(rows):
-        return Stages(**{name: sum(row[name] for row in rows) for name in Stages.NAMES})
+    def stages_of(dimension, key=None):
+        return Stages(*counted[dimension].get(key, ()))
 
-    def by(field):
-        groups = defaultdict(list)
-        for row in lines:
-            groups[row[field]].append(row)
-        return groups
-
-    def by_choice(field, choices, *, optional=True):
-        counted = {value: add(rows) for value, rows in by(field).items()}
-        breakdown = [Breakdown(value, str(label), counted.get(value, Stages())) for value, label in choices]
+    def by_choice(dimension, choices, *, optional=True):
+        breakdown = [Breakdown(value, str(label), stages_of(dimension, value)) for value, label in choices]
         if optional:
             # Blank is "not given": shown as such, never folded into another answer.
-            breakdown.append(Breakdown("", _("Not given"), counted.get("", Stages())))
+            breakdown.append(Breakdown("", _("Not given"), stages_of(dimension, "")))
         return tuple(breakdown)
 
     neighbourhoods = [
-        Breakdown(
-            str(pk),
-            rows[0]["neighbourhood__name"],
-            add(rows),
-            is_priority=rows[0]["neighbourhood__is_priority"],
-        )
-        for pk, rows in by("neighbourhood_id").items()
+        Breakdown(str(pk), name, stages_of("neighbourhood", pk), is_priority=is_priority)
+        for pk, (name, is_priority) in neighbourhood_of.items()
     ]
     return HouseholdFigures(
-        total=add(lines),
-        priority=add([row for row in lines if row["neighbourhood__is_priority"]]),
+        total=stages_of("total"),
+        priority=stages_of("priority"),
         by_neighbourhood=tuple(sorted(neighbourhoods, key=lambda line: (line.label.casefold(), line.key))),
         by_referrer=by_choice("referred_by", ReferredBy.choices, optional=False),
         by_gender=by_choice("gender", Gender.choices),

@@ -93,6 +93,7 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["starts_at"], name="session_starts_at_idx")]  # the report's period
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         constraints = [
