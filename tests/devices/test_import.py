@@ -52,6 +52,10 @@ def test_a_good_file_creates_every_device_with_tags_history_and_timeline(technic
         record = device.history.get()
         assert record.history_user == technician
         assert record.history_actor_name == technician.get_full_name()
+        assert (record.history_type, record.history_change_reason) == ("+", "Imported from a file")
+        # The history row is the device as written, field by field.
+        fields = [field.attname for field in Device._meta.concrete_fields]
+        assert [getattr(record, name) for name in fields] == [getattr(device, name) for name in fields]
         assert device.status_changes.get().to_status == "collected"
 
 

@@ -2,8 +2,8 @@
 history, not their status changes, not the asset-tag counter."""
 
 import pytest
-from simple_history.manager import HistoryManager
 
+from apps.core import history
 from apps.devices import services
 from apps.devices.models import AssetTagCounter, Device, StatusChange
 from tests.devices.factories import DonationFactory
@@ -18,7 +18,7 @@ def test_a_failure_while_writing_history_leaves_no_half_imported_batch(technicia
         raise RuntimeError("worker killed while writing history")
 
     # The devices rows are inserted first; the crash comes when their history is written.
-    monkeypatch.setattr(HistoryManager, "bulk_history_create", crash)
+    monkeypatch.setattr(history, "_insert_history", crash)
     with pytest.raises(RuntimeError):
         services.import_devices(
             donation=donation,
