@@ -188,7 +188,9 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["-contacted_on", "-pk"]
-        indexes = [models.Index(fields=["contacted_on"], name="followup_contacted_on_idx")]  # the report's period
+        indexes = [
+            models.Index(fields=["contacted_on"], name="followup_contacted_on_idx")
+        ]  # the report's period
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
 

@@ -239,7 +239,9 @@ class StatusChange(models.Model):
             # "This device's last return / last ready": without statistics SQLite would
             # otherwise walk every move to that status through the index below. The
             # timeline reads the device's few rows through the foreign key's index.
-            models.Index(fields=["device", "to_status", "-at", "from_status"], name="statuschange_device_to_idx"),
+            models.Index(
+                fields=["device", "to_status", "-at", "from_status"], name="statuschange_device_to_idx"
+            ),
             # The report's moves of a period, read from the index alone: counted by status
             # and month, joined to their devices for weights and delays. Both indexes hold
             # every column those queries read; were only this one covering, SQLite (which

@@ -112,7 +112,9 @@ def device_detail(request, tag):
 @permission_required("devices.view_device", raise_exception=True)
 def device_full_timeline(request, tag):
     device = get_device(tag)
-    return render(request, "devices/device_timeline.html", {"device": device, "timeline": device_timeline(device)})
+    return render(
+        request, "devices/device_timeline.html", {"device": device, "timeline": device_timeline(device)}
+    )
 
 
 @permission_required("devices.change_device", raise_exception=True)

@@ -316,11 +316,13 @@ def _households(period, structure):
     # to the same total.
     lines = population.values_list(*HOUSEHOLD_GROUPS).annotate(**stages).order_by()
     dimensions = ("neighbourhood", "referred_by", "gender", "age_bracket")
-    counted = {dimension: defaultdict(lambda: [0, 0, 0, 0]) for dimension in (*dimensions, "total", "priority")}
+    counted = {
+        dimension: defaultdict(lambda: [0, 0, 0, 0]) for dimension in (*dimensions, "total", "priority")
+    }
     neighbourhood_of = {}
     for pk, name, is_priority, referred_by, gender, age_bracket, *line in lines:
         neighbourhood_of[pk] = (name, is_priority)
-        keys = zip(dimensions, (pk, referred_by, gender, age_bracket))
+        keys = zip(dimensions, (pk, referred_by, gender, age_bracket), strict=True)
         if is_priority:
             keys = (*keys, ("priority", None))
         for dimension, key in (*keys, ("total", None)):

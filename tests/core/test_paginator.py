@@ -22,7 +22,9 @@ def devices():
 
 
 def test_pages_hold_the_same_rows_in_the_same_order_as_django_paginator(devices):
-    listed = Device.objects.filter(status=DeviceStatus.READY).select_related("donation__donor").order_by("-pk")
+    listed = (
+        Device.objects.filter(status=DeviceStatus.READY).select_related("donation__donor").order_by("-pk")
+    )
     ours, django = DeferredJoinPaginator(listed, 4), Paginator(listed, 4)
     assert ours.num_pages == django.num_pages == 4
     for number in ours.page_range:

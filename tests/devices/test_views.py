@@ -322,7 +322,11 @@ def _device_with_a_long_life(events):
             )
         else:
             StatusChange.objects.create(
-                device=device, from_status="diagnosis", to_status="reconditioning", note=f"event {index}", at=at
+                device=device,
+                from_status="diagnosis",
+                to_status="reconditioning",
+                note=f"event {index}",
+                at=at,
             )
     return device
 
@@ -370,7 +374,9 @@ def test_the_device_page_reads_as_much_for_5_events_as_for_200(client_as, techni
     assert counts[0] == counts[1]
 
 
-def test_the_erasure_card_lists_the_latest_three_and_points_to_the_timeline_for_the_rest(client_as, technician):
+def test_the_erasure_card_lists_the_latest_three_and_points_to_the_timeline_for_the_rest(
+    client_as, technician
+):
     from datetime import timedelta
 
     from django.utils import timezone
