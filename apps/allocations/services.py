@@ -16,8 +16,7 @@ from apps.devices import services as device_services
 from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
 from apps.training.choices import EnrolmentStatus
-from apps.training.models import Enrolment
-from apps.training.selectors import with_progress
+from apps.training.selectors import enrolment_progress
 
 from .choices import AllocationKind, AllocationStatus, ReturnCondition
 from .models import Allocation, AllocationItem, FollowUp
@@ -129,7 +128,7 @@ def reserve(*, actor, enrolment, devices, kind, due_on=None, notes=""):
 
 def eligibility(allocation):
     """``(is_eligible, attended, required)``: has the household met its course's rule?"""
-    enrolment = with_progress(Enrolment.objects.select_related("course")).get(pk=allocation.enrolment_id)
+    enrolment = enrolment_progress(allocation.enrolment_id)
     return bool(enrolment.is_completed), enrolment.attended_sessions, enrolment.course.min_sessions
 
 

@@ -6,7 +6,7 @@ structure, and through them their sessions, enrolments and attendance; anyone wi
 outside the scope is a 404 on both.
 
 Completion is computed here and only here (``with_progress``); the allocations app asks
-``completed_enrolments()`` / ``enrolment_is_complete()`` whether a household may receive a device.
+``enrolment_progress()`` / ``completed_enrolments()`` whether a household may receive a device.
 """
 
 from django.contrib.auth import get_user_model
@@ -107,8 +107,10 @@ def completed_enrolments():
     return with_progress(Enrolment.objects.all()).filter(is_completed=True)
 
 
-def enrolment_is_complete(enrolment):
-    return completed_enrolments().filter(pk=enrolment.pk).exists()
+def enrolment_progress(enrolment_id):
+    """One enrolment with its course and the figures of ``with_progress``: whether its
+    household has met the course's rule, and how far it is (the hand-over asks this)."""
+    return with_progress(Enrolment.objects.select_related("course")).get(pk=enrolment_id)
 
 
 def enrolments_visible_to(user):
@@ -118,6 +120,16 @@ def enrolments_visible_to(user):
 def enrolment_list(user):
     return with_progress(enrolments_visible_to(user).select_related("course", "household")).order_by(
         "requested_at", "pk"
+    )
+
+
+def enrolments_to_withdraw(user):
+    """Enrolments ``user`` may withdraw (not withdrawn yet), with what the withdrawal screen
+    names; no progress figures, which it does not show."""
+    return (
+        enrolments_visible_to(user)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .select_related("course", "household")
     )
 
 
@@ -224,7 +236,8 @@ def attendance_sheet_of(session):
 
 def colleagues_of(user):
     """The users ``user`` may name as a course's trainers: their structure's members (anyone's
-    for a user who sees every structure). The service checks they belong to the course's structure."""
+    for a user who sees every structure). The service checks they belong to the course's structure
+    and hold the trainer role."""
     users = get_user_model().objects.all()
     if user.has_perm("training.view_all_courses"):
         return users

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.core.exceptions import ConflictError, DomainError
 from apps.core.history import with_actor
 
+from . import selectors
 from .choices import ENROLMENT_MOVES, EnrolmentStatus
 from .models import Attendance, Course, Enrolment, Session
 
@@ -116,12 +118,32 @@ def update_course(course, *, actor, **fields):
 
 
 def _check_trainers(course, trainers):
+    """The screens offer only the structure's trainers; the API accepts any colleague's id,
+    so the rule is checked here, for every path."""
+    trainers = list(trainers)
     strangers = [str(trainer) for trainer in trainers if trainer.structure_id != course.structure_id]
     if strangers:
         raise DomainError(
             _("%(names)s do not belong to the structure running the course.")
             % {"names": ", ".join(strangers)},
             code="trainer_outside_structure",
+            field="trainers",
+        )
+    with_role = set(
+        selectors.trainers_of(course.structure_id)
+        .filter(pk__in=[trainer.pk for trainer in trainers])
+        .values_list("pk", flat=True)
+    )
+    not_trainers = [str(trainer) for trainer in trainers if trainer.pk not in with_role]
+    if not_trainers:
+        raise DomainError(
+            ngettext(
+                "%(names)s does not have the trainer role: only trainers can run a course.",
+                "%(names)s do not have the trainer role: only trainers can run a course.",
+                len(not_trainers),
+            )
+            % {"names": ", ".join(not_trainers)},
+            code="not_a_trainer",
             field="trainers",
         )
 
@@ -162,8 +184,11 @@ def update_session(session, *, actor, **fields):
 
 
 def _save_session(session, *, actor):
+    # The course lock serialises this with a change of the course's dates (``update_course``
+    # checks its sessions under the same lock), and the dates are read from the locked row,
+    # not from a copy loaded before someone else moved them.
+    course = session.course = _lock_course(session.course)
     session.full_clean()
-    course = session.course
     if not course.starts_on <= timezone.localtime(session.starts_at).date() <= course.ends_on:
         raise DomainError(
             _("The session must take place between the course's start and end (%(start)s to %(end)s).")
@@ -220,7 +245,10 @@ def withdraw_enrolment(*, actor, enrolment, reason):
     if not reason:
         raise DomainError(_("Say why the household withdraws."), code="reason_required", field="reason")
     course = _lock_course(enrolment.course)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    # Only the enrolment row is locked (``of``); its household comes along for the caller's message.
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",)).select_related("household").get(pk=enrolment.pk)
+    )
     held_a_place = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.withdrawal_reason = reason
     move_enrolment(enrolment, EnrolmentStatus.WITHDRAWN, actor=actor, reason=reason)
@@ -251,7 +279,11 @@ def _fill_from_waiting_list(course, *, actor):
     free = course.capacity - course.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     if free <= 0:
         return []
-    waiting = course.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("requested_at", "pk")[:free]
+    waiting = (
+        course.enrolments.filter(status=EnrolmentStatus.WAITING)
+        .select_related("household")
+        .order_by("requested_at", "pk")[:free]
+    )
     return [
         move_enrolment(
             enrolment, EnrolmentStatus.ENROLLED, actor=actor, reason=str(_("promoted from the waiting list"))

@@ -253,10 +253,7 @@ class EnrolmentWithdrawView(ServiceFormView):
 
     @cached_property
     def enrolment(self):
-        return get_object_or_404(
-            selectors.enrolment_list(self.request.user).exclude(status=EnrolmentStatus.WITHDRAWN),
-            pk=self.kwargs["pk"],
-        )
+        return get_object_or_404(selectors.enrolments_to_withdraw(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(enrolment=self.enrolment, course=self.enrolment.course, **kwargs)

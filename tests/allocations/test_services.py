@@ -11,6 +11,7 @@ from apps.core.exceptions import ConflictError, DomainError
 from apps.devices import services as device_services
 from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
+from apps.training import services as training_services
 
 from .conftest import attend
 
@@ -79,6 +80,16 @@ class TestHandOver:
             services.hand_over(allocation, actor=trainer, override_reason="please")
         assert refused.value.code == "not_eligible"
         assert "attended 3 of the 4 sessions" in refused.value.message
+        assert statuses(kit) == ["reserved"] * 3
+
+    def test_a_household_that_withdrew_after_the_reservation_has_not_met_the_rule(
+        self, trainer, completed, kit
+    ):
+        allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+        training_services.withdraw_enrolment(actor=trainer, enrolment=completed, reason="a déménagé")
+        with pytest.raises(DomainError) as refused:
+            services.hand_over(allocation, actor=trainer)
+        assert refused.value.code == "not_eligible"
         assert statuses(kit) == ["reserved"] * 3
 
     def test_a_coordinator_may_override_with_a_written_reason(self, trainer, coordinator, enrolment, kit):

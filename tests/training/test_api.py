@@ -14,6 +14,7 @@ from tests.factories import (
     EnrolmentFactory,
     HouseholdFactory,
     SessionFactory,
+    UserFactory,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -70,6 +71,32 @@ def test_a_trainer_cannot_create_a_course_for_another_structure_nor_move_one(
     )
     assert moved.status_code == 400
     assert moved.json()["code"] == "immutable"
+
+
+def test_a_colleague_without_the_trainer_role_cannot_be_named_trainer(api_as, trainer, course):
+    receptionist = UserFactory(structure=trainer.structure, first_name="Léa", last_name="Martin")
+    data = {
+        "title": "Parcours été",
+        "place": "Médiathèque",
+        "starts_on": "2025-06-02",
+        "ends_on": "2025-06-30",
+        "capacity": 8,
+        "min_sessions": 4,
+        "trainers": [trainer.pk, receptionist.pk],
+    }
+    client = api_as(trainer)
+    expected = {
+        "trainers": ["Léa Martin does not have the trainer role: only trainers can run a course."],
+        "code": "not_a_trainer",
+    }
+
+    created = client.post("/api/courses/", data, format="json")
+    updated = client.patch(f"/api/courses/{course.pk}/", {"trainers": [receptionist.pk]}, format="json")
+
+    assert (created.status_code, created.json()) == (400, expected)
+    assert (updated.status_code, updated.json()) == (400, expected)
+    assert not Course.objects.filter(title="Parcours été").exists()
+    assert list(course.trainers.all()) == [trainer]
 
 
 def test_session_fields_follow_the_contract(api_as, trainer, course, sessions):

@@ -19,7 +19,7 @@ def attend(trainer, sessions, household, marks):
 
 
 def progress_of(enrolment):
-    return selectors.with_progress(type(enrolment).objects.filter(pk=enrolment.pk)).get()
+    return selectors.enrolment_progress(enrolment.pk)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,6 @@ def test_completion_follows_the_courses_rule(trainer, course, sessions, marks, p
         progress,
         completed,
     )
-    assert selectors.enrolment_is_complete(enrolment) is completed
     assert (enrolment in selectors.completed_enrolments()) is completed
 
 
@@ -54,7 +53,7 @@ def test_a_household_that_withdrew_has_dropped_out_even_after_attending_enough(t
     annotated = progress_of(enrolment)
 
     assert (annotated.progress, annotated.is_completed) == ("dropped_out", False)
-    assert not selectors.enrolment_is_complete(enrolment)
+    assert enrolment not in selectors.completed_enrolments()
 
 
 def test_a_waiting_household_is_on_the_waiting_list_not_in_progress(course):

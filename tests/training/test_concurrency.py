@@ -6,13 +6,17 @@ service is what keeps the count right; SQLite serialises writers (IMMEDIATE tran
 """
 
 import threading
+import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
+from apps.core.exceptions import DomainError
 from apps.training import services
-from apps.training.models import Enrolment
+from apps.training.models import Course, Enrolment, Session
 from tests.factories import CourseFactory, HouseholdFactory
 
 CAPACITY = 3
@@ -71,3 +75,44 @@ def test_concurrent_withdrawals_promote_one_waiting_household_each(trainer):
     assert errors == []
     statuses = Counter(Enrolment.objects.filter(course=course).values_list("status", flat=True))
     assert statuses == {"enrolled": CAPACITY, "withdrawn": CAPACITY}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_added_while_the_course_is_shortened_stays_within_the_new_dates(trainer):
+    course = CourseFactory(structure=trainer.structure)
+    new_end = course.ends_on - timedelta(days=20)
+    # The session form was opened on the course as it was before it was shortened.
+    opened_on = Course.objects.get(pk=course.pk)
+    shortening = threading.Event()
+    outcomes = []
+
+    def shorten():
+        try:
+            with transaction.atomic():
+                services.update_course(course, actor=trainer, ends_on=new_end)
+                shortening.set()
+                time.sleep(0.5)  # still committing when the session is saved
+        finally:
+            shortening.set()
+            connection.close()
+
+    def add_session():
+        try:
+            shortening.wait(timeout=10)
+            services.create_session(
+                actor=trainer,
+                course=opened_on,
+                starts_at=timezone.now() + timedelta(days=25),
+                topic="basic_use",
+            )
+            outcomes.append("saved")
+        except DomainError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    errors = run_at_once([shorten, add_session])
+
+    assert errors == []
+    assert outcomes == ["outside_course_dates"]
+    assert not Session.objects.filter(course=course, starts_at__date__gt=new_end).exists()

@@ -179,6 +179,26 @@ def test_trainers_must_belong_to_the_courses_structure(trainer, other_trainer):
     assert course.history.first().history_user == trainer
 
 
+@pytest.mark.parametrize("role", [None, "technician", "coordinator"])
+def test_only_members_with_the_trainer_role_can_run_a_course(trainer, course, role):
+    member = UserFactory(structure=trainer.structure, role=role, first_name="Léa", last_name="Martin")
+
+    with pytest.raises(DomainError) as created:
+        services.create_course(
+            actor=trainer, structure=trainer.structure, trainers=[trainer, member], **course_fields()
+        )
+    with pytest.raises(DomainError) as updated:
+        services.update_course(course, actor=trainer, trainers=[trainer, member])
+
+    for caught in (created, updated):
+        assert (caught.value.code, caught.value.field) == ("not_a_trainer", "trainers")
+        assert (
+            caught.value.message
+            == "Léa Martin does not have the trainer role: only trainers can run a course."
+        )
+    assert list(course.trainers.all()) == [trainer]
+
+
 def test_course_dates_and_rule_are_checked(trainer):
     with pytest.raises(ValidationError) as caught:
         services.create_course(

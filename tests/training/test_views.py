@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -299,3 +300,32 @@ def test_pages_run_as_many_queries_for_20_rows_as_for_1(client_as, trainer, quer
     add_rows(1)
 
     queries_do_not_grow(lambda: client.get(url), lambda: add_rows(19))
+
+
+@pytest.mark.parametrize("others", [0, 10])
+def test_withdrawing_costs_the_same_queries_however_full_the_course(
+    client_as, trainer, make_households, django_assert_num_queries, others
+):
+    """The screen reads the enrolment with its course and household in one query, and the
+    message names the households the withdrawal already loaded: none is read on its own."""
+    course = CourseFactory(structure=trainer.structure, trainers=[trainer], capacity=1 + others)
+    statuses = ["enrolled", "waiting"] + ["enrolled", "waiting"] * others
+    leaving, next_in_line, *_ = (
+        EnrolmentFactory(course=course, household=household, status=status)
+        for household, status in zip(make_households(len(statuses)), statuses, strict=True)
+    )
+    url = reverse("training:enrolment_withdraw", args=[leaving.pk])
+    client = client_as(trainer)
+    client.get(url)
+
+    # 4 for the request (session, user, permissions), 1 for the enrolment, 22 in the
+    # service: its locks and, for each of the two moves, the checks, the row and its history.
+    with django_assert_num_queries(27):
+        response = client.post(url, {"reason": "Moved away"})
+
+    assert response.status_code == 302
+    [message] = get_messages(response.wsgi_request)
+    assert message.message == (
+        f"{leaving.household.contact_name} has withdrawn from the course. "
+        f"{next_in_line.household.contact_name} moves up from the waiting list and is now enrolled."
+    )
