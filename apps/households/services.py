@@ -120,10 +120,14 @@ def register_household(
 
 @transaction.atomic
 def update_household(household, *, actor, reason="", **fields):
-    """Change the details of a household; only ``HOUSEHOLD_FIELDS`` may be given."""
+    """Change the details of a household; only ``HOUSEHOLD_FIELDS`` may be given. Returns the
+    household as saved."""
     unknown = set(fields) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise TypeError(f"update_household() cannot change {sorted(unknown)}")
+    # Re-read under the row lock the anonymisation takes: an edit opened before an erasure
+    # must not save the erased details back (nor clear ``anonymised_at``) from its old copy.
+    household = Household.objects.select_for_update().get(pk=household.pk)
     if household.anonymised_at is not None:
         raise ConflictError(_("This household has been anonymised; it cannot be changed."), code="anonymised")
     for name, value in fields.items():

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.households import privacy
 from apps.households.models import Household, Neighbourhood
 from tests.factories import CourseFactory, EnrolmentFactory, HouseholdFactory
 
@@ -168,6 +169,32 @@ def test_the_detail_page_shows_the_households_courses_in_the_trainers_scope(
 
     assert "Parcours ici" in html
     assert "Parcours ailleurs" not in html
+
+
+def test_an_anonymised_households_page_offers_no_edit_and_no_new_reservation(client_as, trainer):
+    course = CourseFactory(structure=trainer.structure)
+    kept, erased = HouseholdFactory.create_batch(2, structure=trainer.structure)
+    enrolments = {
+        household: EnrolmentFactory(household=household, course=course) for household in (kept, erased)
+    }
+    privacy.anonymise_household(erased, actor=trainer, reason="erasure on request")
+    client = client_as(trainer)
+
+    def page_of(household):
+        return client.get(household.get_absolute_url()).content.decode()
+
+    def edit_link(household):
+        return reverse("households:household_update", args=[household.pk])
+
+    def reserve_link(household):
+        return f"{reverse('allocations:allocation_create')}?enrolment={enrolments[household].pk}"
+
+    assert edit_link(kept) in page_of(kept)
+    assert reserve_link(kept) in page_of(kept)
+    html = page_of(erased)
+    assert "This household was anonymised on" in html
+    assert edit_link(erased) not in html
+    assert reserve_link(erased) not in html
 
 
 def test_list_filters_by_name_whatever_the_accents_and_by_phone(client_as, trainer):

@@ -58,7 +58,9 @@ class HouseholdViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
         fields.pop("confirm_duplicate", None)
-        services.update_household(serializer.instance, actor=self.request.user, **fields)
+        serializer.instance = services.update_household(
+            serializer.instance, actor=self.request.user, **fields
+        )
 
     @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
