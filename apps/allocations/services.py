@@ -15,6 +15,7 @@ from apps.core.history import actor_name, with_actor
 from apps.devices import services as device_services
 from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
+from apps.households.models import Household
 from apps.training.choices import EnrolmentStatus
 from apps.training.selectors import enrolment_progress
 
@@ -84,6 +85,15 @@ def reserve(*, actor, enrolment, devices, kind, due_on=None, notes=""):
             field="household",
         )
     with transaction.atomic():
+        # The row lock an erasure of the household takes, taken first (as the erasure does)
+        # so that the two are served one after the other.
+        household = Household.objects.select_for_update().get(pk=enrolment.household_id)
+        if household.anonymised_at is not None:
+            raise ConflictError(
+                _("This household's details were erased on request: no device can be reserved for it."),
+                code="anonymised",
+                field="household",
+            )
         locked = _lock_devices(devices)
         not_ready = [d for d in locked if d.status != DeviceStatus.READY]
         if not_ready:
@@ -97,7 +107,7 @@ def reserve(*, actor, enrolment, devices, kind, due_on=None, notes=""):
                 field="devices",
             )
         allocation = Allocation(
-            household=enrolment.household,
+            household=household,
             enrolment=enrolment,
             structure_id=enrolment.course.structure_id,
             kind=kind,

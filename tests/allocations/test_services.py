@@ -51,6 +51,17 @@ def test_only_an_enrolled_household_can_be_given_devices(trainer, enrolment, kit
     assert refused.value.code == "not_enrolled"
 
 
+def test_no_device_is_reserved_for_a_household_whose_details_were_erased(trainer, coordinator, enrolment, kit):
+    from apps.households.privacy import anonymise_household
+
+    anonymise_household(enrolment.household, actor=coordinator, reason="on request")
+    with pytest.raises(ConflictError) as refused:
+        services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    assert refused.value.code == "anonymised"
+    assert statuses(kit) == ["ready"] * 3
+    assert Allocation.objects.count() == 0
+
+
 def test_a_loan_needs_a_future_due_date_and_a_gift_none(trainer, enrolment, kit):
     with pytest.raises(DomainError, match="needs a due date"):
         services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="loan")
