@@ -57,8 +57,17 @@ class DeviceListView(FilteredListView):
     # A page deep in 100,000 devices costs what the first does (see the paginator).
     paginator_class = DeferredJoinPaginator
 
+    # A text search counts its matches up to this many ("more than 1,000"): a common word
+    # matches a sixth of a metropolis's devices, and counting them all was most of the page.
+    search_count_cap = 1_000
+
     def get_queryset(self):
         return selectors.device_list()
+
+    def get_paginator(self, *args, **kwargs):
+        if self.request.GET.get("q", "").strip():
+            kwargs["count_cap"] = self.search_count_cap
+        return super().get_paginator(*args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filterset=self.filterset, **kwargs)

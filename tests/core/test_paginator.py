@@ -54,3 +54,30 @@ def test_a_text_search_reads_its_index_once_for_the_ids_and_once_for_the_count(c
     assert len(response.context["object_list"]) == 5
     searched = [q["sql"] for q in queries if "devices_device_search" in q["sql"] or "latitude" in q["sql"]]
     assert len(searched) == 2
+
+
+def test_a_capped_count_stops_at_the_cap_and_says_so(devices):
+    listed = Device.objects.order_by("-pk")
+    capped = DeferredJoinPaginator(listed, 4, count_cap=10)
+    assert (capped.count, capped.count_is_capped, capped.num_pages) == (10, True, 3)
+    assert list(capped.page(3)) == list(Paginator(listed, 4).page(3))[:2]
+    exact = DeferredJoinPaginator(listed, 4, count_cap=23)
+    assert (exact.count, exact.count_is_capped) == (23, False)
+
+
+def test_a_text_search_matching_more_than_the_cap_says_more_than(
+    client_as, technician, monkeypatch, in_english
+):
+    from apps.devices.views import DeviceListView
+
+    monkeypatch.setattr(DeviceListView, "search_count_cap", 10)
+    for n in range(12):
+        DeviceFactory(model=f"Latitude {n}")
+    DeviceFactory(model="ThinkPad")
+    client = client_as(technician)
+    html = client.get(reverse("devices:device_list"), {"q": "latitude"}).content.decode()
+    assert "More than 10 devices: refine the search to see them all." in html
+    html = client.get(reverse("devices:device_list"), {"q": "latitude 1"}).content.decode()
+    assert "3 devices" in html  # Latitude 1, 10, 11: under the cap, counted exactly
+    html = client.get(reverse("devices:device_list")).content.decode()
+    assert "13 devices" in html  # no search, no cap
