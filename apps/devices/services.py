@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, Q, Subquery
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,16 +75,13 @@ def check_move(from_status, to_status, *, via_allocation=False):
 
 def has_valid_erasure(device):
     """A passed erasure recorded since the device last came back from a household."""
-    erasures = device.erasures.filter(result=ErasureResult.PASSED)
-    last_return = (
-        device.status_changes.filter(to_status=S.RETURNED)
-        .order_by("-at")
-        .values_list("at", flat=True)
-        .first()
+    returns = device.status_changes.filter(to_status=S.RETURNED)
+    last_return = returns.order_by("-at").values("at")[:1]
+    return (
+        device.erasures.filter(result=ErasureResult.PASSED)
+        .filter(Q(performed_at__gte=Subquery(last_return)) | ~Exists(returns))
+        .exists()
     )
-    if last_return is not None:
-        erasures = erasures.filter(performed_at__gte=last_return)
-    return erasures.exists()
 
 
 def transition(device, to, *, actor, note="", weight_kg=None, expected_status=None, via_allocation=False):
