@@ -151,17 +151,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"ordipratique-test-{os.getpid()}.sqlite3")
     }
 
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "PG_PREPARED_STATEMENTS", True
-):
-    # Parameters sent apart from the SQL, so that PostgreSQL plans a query once per connection
-    # and reuses the plan: planning was most of the time of a page's small queries (the device
-    # page: 16 ms of SQL, 4 ms with it). Off behind a pooler in transaction mode that cannot
-    # keep prepared statements (PgBouncer before 1.21).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": 2}
-    )
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
