@@ -240,14 +240,16 @@ class StatusChange(models.Model):
             # otherwise walk every move to that status through the index below. The
             # timeline reads the device's few rows through the foreign key's index.
             models.Index(
-                fields=["device", "to_status", "-at", "from_status"], name="statuschange_device_to_idx"
+                fields=["device", "to_status", "-at", "from_status"], name="statuschange_device_last_idx"
             ),
-            # The report's moves of a period, read from the index alone: counted by status
-            # and month, joined to their devices for weights and delays. Both indexes hold
-            # every column those queries read; were only this one covering, SQLite (which
-            # has no statistics here) would prefer it for "the device's last ready" and
-            # walk a year of moves for each hand-over.
-            models.Index(fields=["to_status", "at", "from_status", "device"], name="statuschange_to_at_idx"),
+            # The report's moves of a period, counted by status and month and joined to their
+            # devices for weights and delays, read from the index alone. Both indexes hold
+            # every column those queries read; were only this one covering, SQLite (which has
+            # no statistics here) would prefer it for "the device's last ready" and walk a
+            # year of moves for each hand-over.
+            models.Index(
+                fields=["to_status", "at", "from_status", "device"], name="statuschange_status_at_idx"
+            ),
         ]
 
     def __str__(self):
