@@ -10,11 +10,13 @@ them, and a filter can be costly to run twice (a text search reads its whole ind
 
 With ``count_cap``, the count stops at that number (``count_is_capped`` tells when there are
 more) and so do the pages: counting 15,000 devices that match a common word cost more than
-the rest of the page, for a figure nobody pages through.
+the rest of the page, for a figure nobody pages through. A page past the cap shows the last
+one, which says to refine the search, rather than "not found".
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 
@@ -26,8 +28,10 @@ class DeferredJoinPaginator(Paginator):
     @cached_property
     def _counted(self):
         if self.count_cap is None or not isinstance(self.object_list, QuerySet):
-            return super().count
-        return self.object_list[: self.count_cap + 1].count()
+            return Paginator.count.func(self)
+        # Unordered: an ORDER BY kept in the sliced count could make the database walk the
+        # list's order and test every row instead of using the search's index.
+        return self.object_list.order_by()[: self.count_cap + 1].count()
 
     @cached_property
     def count(self):
@@ -36,6 +40,14 @@ class DeferredJoinPaginator(Paginator):
     @property
     def count_is_capped(self):
         return self.count_cap is not None and self._counted > self.count_cap
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.count_is_capped and int(number) > self.num_pages:
+                return self.num_pages
+            raise
 
     def page(self, number):
         if not isinstance(self.object_list, QuerySet):
@@ -51,10 +63,14 @@ class DeferredJoinPaginator(Paginator):
 
     def _rows_by_id(self, ids):
         listed = self.object_list
-        if listed.query.annotation_select:
+        if (
+            listed.query.annotation_select
+            or listed.query.extra_select
+            or listed._iterable_class is not ModelIterable
+        ):
             # Annotated values come from the list's own query, filters and all.
             return listed.filter(pk__in=ids)
-        rows = listed.model._default_manager.filter(pk__in=ids)
+        rows = listed.model._default_manager.using(listed.db).filter(pk__in=ids)
         rows.query.select_related = listed.query.select_related
         rows.query.deferred_loading = listed.query.deferred_loading
         return rows.prefetch_related(*listed._prefetch_related_lookups)

@@ -61,6 +61,8 @@ def test_a_capped_count_stops_at_the_cap_and_says_so(devices):
     capped = DeferredJoinPaginator(listed, 4, count_cap=10)
     assert (capped.count, capped.count_is_capped, capped.num_pages) == (10, True, 3)
     assert list(capped.page(3)) == list(Paginator(listed, 4).page(3))[:2]
+    plain = DeferredJoinPaginator(list(range(50)), 4, count_cap=20)
+    assert (plain.count_is_capped, plain.count) == (True, 20)
     exact = DeferredJoinPaginator(listed, 4, count_cap=23)
     assert (exact.count, exact.count_is_capped) == (23, False)
 
@@ -77,6 +79,13 @@ def test_a_text_search_matching_more_than_the_cap_says_more_than(
     client = client_as(technician)
     html = client.get(reverse("devices:device_list"), {"q": "latitude"}).content.decode()
     assert "More than 10 devices: refine the search to see them all." in html
+    # Past the cap: the last page, which says to refine the search, not "not found".
+    monkeypatch.setattr(DeviceListView, "paginate_by", 4)
+    response = client.get(reverse("devices:device_list"), {"q": "latitude", "page": 99})
+    assert response.status_code == 200
+    assert "Page 3 of 3+" in response.content.decode()
+    assert len(response.context["object_list"]) == 2  # the 9th and 10th of the first ten
+    assert client.get(reverse("devices:device_list"), {"q": "thinkpad", "page": 99}).status_code == 404
     html = client.get(reverse("devices:device_list"), {"q": "latitude 1"}).content.decode()
     assert "3 devices" in html  # Latitude 1, 10, 11: under the cap, counted exactly
     html = client.get(reverse("devices:device_list")).content.decode()
