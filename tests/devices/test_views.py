@@ -394,3 +394,30 @@ def test_the_erasure_card_lists_the_latest_three_and_points_to_the_timeline_for_
     html = client_as(technician).get(Device.objects.latest("pk").get_absolute_url()).content.decode()
     card = html.split('id="erasure-title"')[1].split("</section>")[0]
     assert "ONLY-ONE" in card and "/timeline/" not in card
+
+
+def test_every_erasure_log_stays_reachable_from_the_whole_timeline(client_as, technician):
+    import re
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    device = DeviceFactory(storage_gb=256)
+    now = timezone.now()
+    erasures = [
+        ErasureFactory(device=device, performed_at=now - timedelta(days=10 - n, microseconds=n + 1))
+        for n in range(5)
+    ]
+    erasures[0].log_file.save("oldest.log", ContentFile(b"pass 1/1 OK"))  # no longer on the card
+    html = (
+        client_as(technician)
+        .get(reverse("devices:device_timeline", args=[device.asset_tag]))
+        .content.decode()
+    )
+    log = reverse("devices:erasure_log", args=[device.asset_tag, erasures[0].pk])
+    assert f'href="{log}"' in html
+    assert client_as(technician).get(log).status_code == 200
+    # HTML's datetime attribute: to the second, in UTC (no microseconds, which it refuses).
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps)
