@@ -39,7 +39,7 @@ class ReserveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enrolment"].queryset = (
             enrolments_visible_to(user)
-            .filter(status=EnrolmentStatus.ENROLLED)
+            .filter(status=EnrolmentStatus.ENROLLED, household__anonymised_at__isnull=True)
             .select_related("household", "course")
             .order_by("household__contact_name")
         )

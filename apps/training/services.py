@@ -303,7 +303,7 @@ def record_attendance(*, actor, session, household, present):
     again changes nothing and adds no history row, so a double tap is harmless.
     """
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("household")
         .filter(course_id=session.course_id, household=household)
         .first()

@@ -51,7 +51,9 @@ def test_only_an_enrolled_household_can_be_given_devices(trainer, enrolment, kit
     assert refused.value.code == "not_enrolled"
 
 
-def test_no_device_is_reserved_for_a_household_whose_details_were_erased(trainer, coordinator, enrolment, kit):
+def test_no_device_is_reserved_for_a_household_whose_details_were_erased(
+    trainer, coordinator, enrolment, kit
+):
     from apps.households.privacy import anonymise_household
 
     anonymise_household(enrolment.household, actor=coordinator, reason="on request")

@@ -139,3 +139,20 @@ def test_the_household_page_shows_its_allocations_and_offers_to_reserve(client_a
     page = client.get(completed.household.get_absolute_url()).content.decode()
     assert allocation.get_absolute_url() in page
     assert kit[0].asset_tag in page
+
+
+def test_the_reserve_form_does_not_offer_a_household_whose_details_were_erased(
+    client_as, trainer, coordinator, completed
+):
+    from apps.households.privacy import anonymise_household
+
+    client = client_as(trainer)
+    offered = (
+        client.get(reverse("allocations:allocation_create")).context["form"].fields["enrolment"].queryset
+    )
+    assert completed in offered
+    anonymise_household(completed.household, actor=coordinator, reason="on request")
+    offered = (
+        client.get(reverse("allocations:allocation_create")).context["form"].fields["enrolment"].queryset
+    )
+    assert completed not in offered
