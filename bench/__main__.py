@@ -211,6 +211,21 @@ def machine():
     return info
 
 
+def cpu_probe_ms():
+    """The best of three runs of a fixed pure-Python loop, before and after the measures: this
+    machine's speed drifts by up to 1.7× within an hour, and the probe tells a slower machine
+    from slower code when comparing two runs."""
+    best = None
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number
+        elapsed = (time.perf_counter() - started) * 1000
+        best = elapsed if best is None else min(best, elapsed)
+    return round(best, 1)
+
+
 def run_one(args):
     from bench.measures import Options
 
@@ -232,7 +247,10 @@ def run_one(args):
     only = [name.strip() for name in args.only.split(",")] if args.only else None
     log(f"bench: measuring at scale {args.scale:g} on {connection.vendor} ({options.runs} runs each)")
     started = time.perf_counter()
+    probe_before = cpu_probe_ms()
     measures = Bench(data, options, log=log).run(only)
+    probe_after = cpu_probe_ms()
+    log(f"bench: CPU probe {probe_before} ms before the measures, {probe_after} ms after")
     for measure in measures:
         measure.update(scale=args.scale, database=connection.vendor)
     server = None
@@ -247,7 +265,7 @@ def run_one(args):
         "scale": args.scale,
         "database": connection.vendor,
         "database_server": server,
-        "machine": machine(),
+        "machine": machine() | {"cpu_probe_ms": [probe_before, probe_after]},
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "measure_seconds": round(time.perf_counter() - started, 1),
         "options": options.__dict__,

@@ -90,6 +90,8 @@ def test_the_run_describes_itself(results):
     assert results["database"] == "sqlite"
     assert results["dataset"]["history_rows"] > 0
     assert results["machine"]["python"]
+    before, after = results["machine"]["cpu_probe_ms"]
+    assert before > 0 and after > 0
 
 
 def test_the_long_timeline_has_its_200_events(results):
