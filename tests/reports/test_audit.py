@@ -176,3 +176,12 @@ def test_a_forged_cursor_starts_from_the_top(seeded):
     assert [e.cursor for e in audit.history_page(size=5, cursor="not-a-cursor").entries] == [
         e.cursor for e in first.entries
     ]
+
+
+def test_moments_are_written_as_html_accepts_them(client_as, coordinator, seeded):
+    import re
+
+    DeviceFactory()  # written now, with microseconds
+    html = client_as(coordinator).get(HISTORY).content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp) for stamp in stamps)
