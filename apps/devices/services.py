@@ -14,6 +14,7 @@ from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.bulk import insert_rows
 from apps.core.exceptions import ConflictError, DomainError
 from apps.core.history import actor_name, bulk_create_audited, with_actor
 
@@ -355,26 +356,19 @@ class ImportResult:
 
 
 def _insert_collected_moves(devices, *, actor, at):
-    """One ``StatusChange`` "collected" per device, as ``bulk_create`` would write them.
-
-    Every row is the same but for its device: its values are prepared once, and the rows
-    are written with one ``executemany`` (``bulk_create`` compiles each value of each row
-    and, on SQLite, sends ~140 rows per statement).
-    """
+    """One ``StatusChange`` "collected" per device, as ``bulk_create`` would write them, but
+    column by column (``core.bulk``): every row is the same but for its device."""
     connection = connections[router.db_for_write(StatusChange)]
     template = StatusChange(to_status=S.COLLECTED, actor=actor, actor_name=actor_name(actor), at=at)
     opts = StatusChange._meta
-    fields = [f for f in opts.concrete_fields if f is not opts.pk and f.name != "device"]
-    constants = tuple(f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields)
-    device_field = opts.get_field("device")
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(opts.db_table),
-        ", ".join(quote(f.column) for f in [device_field, *fields]),
-        ", ".join(["%s"] * (len(fields) + 1)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(device.pk, *constants) for device in devices])
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    columns = [
+        [device.pk for device in devices]
+        if f.name == "device"
+        else [f.pre_save(template, True)] * len(devices)
+        for f in fields
+    ]
+    insert_rows(connection, StatusChange, fields, columns, returning=False)
 
 
 def import_devices(*, donation, content, filename, actor, dry_run=False):
