@@ -325,10 +325,10 @@ def _households(period, structure):
     neighbourhood_of = {}
     for pk, name, is_priority, referred_by, gender, age_bracket, *line in lines:
         neighbourhood_of[pk] = (name, is_priority)
-        keys = zip(dimensions, (pk, referred_by, gender, age_bracket), strict=True)
+        keys = [*zip(dimensions, (pk, referred_by, gender, age_bracket), strict=True), ("total", None)]
         if is_priority:
-            keys = (*keys, ("priority", None))
-        for dimension, key in (*keys, ("total", None)):
+            keys.append(("priority", None))
+        for dimension, key in keys:
             sums = counted[dimension][key]
             for index, value in enumerate(line):
                 sums[index] += value
