@@ -193,6 +193,8 @@ def test_an_anonymised_households_page_offers_no_edit_and_no_new_reservation(cli
     assert reserve_link(kept) in page_of(kept)
     html = page_of(erased)
     assert "This household was anonymised on" in html
+    assert 'href="tel:' not in html  # no empty link to call
+    assert "its text was erased with the household" in html
     assert edit_link(erased) not in html
     assert reserve_link(erased) not in html
 
