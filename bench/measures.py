@@ -176,6 +176,7 @@ class Bench:
             ("scan", self.scans),
             ("household_page", self.household_page),
             ("course_page", self.course_page),
+            ("allocation_reserve", self.reserve_screen),
             ("hand_over", self.hand_over),
             ("dashboard", self.dashboard),
             ("export", self.exports),
@@ -292,7 +293,20 @@ class Bench:
         attendance = Attendance.objects.filter(session__course_id=course).count()
         self.page("course_page", Role.COORDINATOR, f"/training/courses/{course}/", attendance_rows=attendance)
 
-    # Hand-over -----------------------------------------------------------------------------------
+    # Reservation and hand-over -------------------------------------------------------------------
+
+    def reserve_screen(self):
+        from urllib.parse import urlencode
+
+        from apps.accounts.choices import Role
+        from apps.households.models import Household
+
+        # The coordinator sees every enrolment of the territory: the screen's worst case.
+        self.page("allocation_reserve_latest", Role.COORDINATOR, "/allocations/new/")
+        surname = Household.objects.get(pk=self.dataset["household_id"]).contact_name.split()[-1]
+        self.page(
+            "allocation_reserve_search", Role.COORDINATOR, f"/allocations/new/?{urlencode({'q': surname})}"
+        )
 
     def hand_over(self):
         """The whole ``hand_over`` service call, on a reservation made just before (untimed)."""

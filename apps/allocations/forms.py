@@ -6,22 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from apps.devices.filtersets import normalise_tag
 from apps.devices.forms import DateInput
 from apps.devices.models import Device
-from apps.training.choices import EnrolmentStatus
-from apps.training.selectors import enrolments_visible_to
 
 from .choices import AllocationKind, DeviceUse, ReturnCondition
 from .models import FollowUp
 
 
-class EnrolmentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, enrolment):
-        return f"{enrolment.household.contact_name} — {enrolment.course.title}"
-
-
 class ReserveForm(forms.Form):
-    enrolment = EnrolmentChoiceField(
-        label=_("Household and course"), queryset=None, help_text=_("Households enrolled in your courses.")
-    )
+    """The kit and its terms; the household and course (the enrolment) are chosen first, by
+    the view, among ``selectors.reservable_enrolments``."""
+
     kind = forms.ChoiceField(
         label=_("Gift or loan"), choices=AllocationKind.choices, widget=forms.RadioSelect
     )
@@ -34,15 +27,6 @@ class ReserveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "autocapitalize": "characters"}),
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enrolment"].queryset = (
-            enrolments_visible_to(user)
-            .filter(status=EnrolmentStatus.ENROLLED, household__anonymised_at__isnull=True)
-            .select_related("household", "course")
-            .order_by("household__contact_name")
-        )
 
     def clean_device_tags(self):
         tags = [normalise_tag(t) for t in re.split(r"[\s,;]+", self.cleaned_data["device_tags"]) if t.strip()]

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from apps.households.matching import name_or_phone
 from apps.households.selectors import households_visible_to
 from apps.training.choices import EnrolmentStatus
+from apps.training.models import Enrolment
 from apps.training.selectors import enrolments_visible_to, with_progress
 
 from .choices import AllocationKind, AllocationStatus
@@ -91,4 +93,42 @@ def enrolment_for(user, household):
         .select_related("course", "household")
         .order_by("-is_completed", "-requested_at")
         .first()
+    )
+
+
+# The reserve screen lists this many households at most: a name or phone finds the others.
+RESERVE_CHOICES = 20
+
+
+def reservable_enrolments(user):
+    """Enrolments ``user`` may reserve devices for: enrolled (not waiting, not withdrawn) in a
+    course they see, for a household whose details were not erased."""
+    return enrolments_visible_to(user).filter(
+        status=EnrolmentStatus.ENROLLED, household__anonymised_at__isnull=True
+    )
+
+
+def enrolments_to_reserve_for(user, text="", *, limit):
+    """The reserve screen's choice of household: the ``limit`` newest enrolments whose
+    household's name or phone contains ``text`` (any, without one), with how far each has come.
+
+    A metropolis's coordinator sees 30,000 enrolments, which no page can list (a ``<select>``
+    of them all took 2.4 s to render). The few are chosen first, by id; only they are then
+    read with their progress, which counts attendance row by row.
+    """
+    enrolments = reservable_enrolments(user)
+    if condition := name_or_phone(text, prefix="household__"):
+        enrolments = enrolments.filter(condition)
+    newest = list(enrolments.order_by("-pk").values_list("pk", flat=True)[:limit])
+    return list(
+        with_progress(Enrolment.objects.filter(pk__in=newest).select_related("household", "course")).order_by(
+            "-pk"
+        )
+    )
+
+
+def reservable_enrolment(user, pk):
+    """The enrolment ``pk`` if ``user`` may reserve devices through it, with its progress; else ``None``."""
+    return (
+        with_progress(reservable_enrolments(user).select_related("household", "course")).filter(pk=pk).first()
     )

@@ -51,18 +51,21 @@ def allocation_list(request):
 
 @permission_required("allocations.add_allocation", raise_exception=True)
 def allocation_create(request):
-    initial = {"kind": AllocationKind.GIFT}
-    if enrolment := request.GET.get("enrolment"):
-        initial["enrolment"] = enrolment
-    if tag := request.GET.get("device"):
-        initial["device_tags"] = tag
-    form = ReserveForm(request.POST or None, user=request.user, initial=initial)
+    """Reserve a kit: first the household and course (an enrolment, found by name or phone,
+    or given by the household's page), then the devices and the terms."""
+    params = request.POST if request.method == "POST" else request.GET
+    device_tag = params.get("device", "")
+    chosen = params.get("enrolment", "")
+    enrolment = _reservable_enrolment(request.user, chosen)
+    if enrolment is None:
+        return _choose_household(request, device_tag, refused=bool(chosen))
+    form = ReserveForm(request.POST or None, initial={"kind": AllocationKind.GIFT, "device_tags": device_tag})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             allocation = services.reserve(
                 actor=request.user,
-                enrolment=data["enrolment"],
+                enrolment=enrolment,
                 devices=data["device_tags"],
                 kind=data["kind"],
                 due_on=data["due_on"],
@@ -73,7 +76,32 @@ def allocation_create(request):
         else:
             messages.success(request, _("Devices reserved. Hand them over once the course rule is met."))
             return redirect(allocation)
-    return render(request, "allocations/allocation_form.html", {"form": form})
+    return render(
+        request,
+        "allocations/allocation_form.html",
+        {"form": form, "enrolment": enrolment, "device_tag": device_tag},
+    )
+
+
+def _reservable_enrolment(user, pk):
+    return selectors.reservable_enrolment(user, int(pk)) if pk.isdigit() else None
+
+
+def _choose_household(request, device_tag, *, refused):
+    text = request.GET.get("q", "").strip()
+    # One more than is shown, to know whether there are more.
+    enrolments = selectors.enrolments_to_reserve_for(request.user, text, limit=selectors.RESERVE_CHOICES + 1)
+    return render(
+        request,
+        "allocations/allocation_choose_household.html",
+        {
+            "enrolments": enrolments[: selectors.RESERVE_CHOICES],
+            "more": len(enrolments) > selectors.RESERVE_CHOICES,
+            "text": text,
+            "device_tag": device_tag,
+            "refused": refused,
+        },
+    )
 
 
 @permission_required("allocations.view_allocation", raise_exception=True)

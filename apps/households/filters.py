@@ -1,17 +1,11 @@
 """Filters of the households list, shared by the screen and the API."""
 
-import re
-
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReferredBy
-from .matching import name_key, phone_key
+from .matching import name_or_phone
 from .models import Household, Neighbourhood
-
-# Fewer digits than this in a search is too little to look through phone numbers.
-MIN_PHONE_SEARCH_DIGITS = 4
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -29,13 +23,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Matches however the name or number was typed: accents, case, spaces, +33."""
-        condition = Q()
-        words = name_key(value)
-        if words:
-            condition |= Q(name_key__contains=words)
-        digits = re.sub(r"\D", "", value)
-        if len(digits) >= MIN_PHONE_SEARCH_DIGITS:
-            condition |= Q(phone_key__contains=phone_key(value) or digits)
+        condition = name_or_phone(value)
         return queryset.filter(condition) if condition else queryset
 
 

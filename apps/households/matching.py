@@ -8,10 +8,14 @@ comparison runs on keys stripped of what varies from one typist to the next.
 import re
 import unicodedata
 
+from django.db.models import Q
+
 FRENCH_COUNTRY_CODE = "33"
 FRENCH_NATIONAL_DIGITS = 10
 # Fewer digits than this is not a phone number worth comparing (a typo, an extension).
 MIN_PHONE_DIGITS = 6
+# Fewer digits than this in a search is too little to look through phone numbers.
+MIN_PHONE_SEARCH_DIGITS = 4
 
 
 def phone_key(phone):
@@ -51,3 +55,17 @@ def name_key(name):
     without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = re.split(r"[\W_]+", without_accents)
     return " ".join(sorted(word for word in words if word))
+
+
+def name_or_phone(text, prefix=""):
+    """The households whose name or phone contains ``text``, however either was typed
+    (accents, case, spaces, +33), as a condition on the household at ``prefix``
+    (``"household__"`` from an enrolment); ``None`` when ``text`` holds nothing to search."""
+    condition = Q()
+    words = name_key(text)
+    if words:
+        condition |= Q(**{f"{prefix}name_key__contains": words})
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= MIN_PHONE_SEARCH_DIGITS:
+        condition |= Q(**{f"{prefix}phone_key__contains": phone_key(text) or digits})
+    return condition or None

@@ -3,11 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.allocations.models import Allocation
+from apps.allocations.selectors import RESERVE_CHOICES
 from apps.devices.models import Device
+from tests.factories import CourseFactory, EnrolmentFactory
 
 from .conftest import ready_device
 
@@ -141,18 +145,83 @@ def test_the_household_page_shows_its_allocations_and_offers_to_reserve(client_a
     assert kit[0].asset_tag in page
 
 
-def test_the_reserve_form_does_not_offer_a_household_whose_details_were_erased(
+def offered(client, **params):
+    """The enrolments the reserve screen lets one choose."""
+    return client.get(reverse("allocations:allocation_create"), params).context["enrolments"]
+
+
+def test_the_reserve_screen_does_not_offer_a_household_whose_details_were_erased(
     client_as, trainer, coordinator, completed
 ):
     from apps.households.privacy import anonymise_household
 
     client = client_as(trainer)
-    offered = (
-        client.get(reverse("allocations:allocation_create")).context["form"].fields["enrolment"].queryset
-    )
-    assert completed in offered
+    assert completed in offered(client)
     anonymise_household(completed.household, actor=coordinator, reason="on request")
-    offered = (
-        client.get(reverse("allocations:allocation_create")).context["form"].fields["enrolment"].queryset
+    assert completed not in offered(client)
+
+
+def test_the_reserve_screen_offers_the_trainers_enrolled_households_found_by_name_or_phone(
+    client_as, trainer, other_trainer, course
+):
+    karim = EnrolmentFactory(
+        course=course, household__contact_name="Karim Haddad", household__phone="06 11 22 33 44"
     )
-    assert completed not in offered
+    elodie = EnrolmentFactory(course=course, household__contact_name="Élodie Petit")
+    waiting = EnrolmentFactory(course=course, status="waiting")
+    elsewhere = EnrolmentFactory(course=CourseFactory(structure=other_trainer.structure))
+    client = client_as(trainer)
+
+    assert offered(client) == [elodie, karim]  # newest first
+    assert offered(client, q="haddad") == [karim]
+    assert offered(client, q="+33 6 11 22 33 44") == [karim]
+    assert offered(client, q="elodie") == [elodie]
+    assert offered(client, q=waiting.household.contact_name) == []
+    assert offered(client, q=elsewhere.household.contact_name) == []
+
+    page = client.get(reverse("allocations:allocation_create"), {"q": "haddad", "device": "OP-000042"})
+    assert f"?enrolment={karim.pk}&amp;device=OP-000042" in page.content.decode()
+    form = client.get(
+        reverse("allocations:allocation_create"), {"enrolment": karim.pk, "device": "OP-000042"}
+    )
+    html = form.content.decode()
+    assert "Karim Haddad" in html and course.title in html
+    assert form.context["form"].initial["device_tags"] == "OP-000042"
+
+
+def test_the_reserve_screen_lists_a_fixed_number_of_households_however_many_are_enrolled(
+    client_as, trainer, course
+):
+    client = client_as(trainer)
+    EnrolmentFactory.create_batch(3, course=course)
+    with CaptureQueriesContext(connection) as queries_with_few:
+        few = client.get(reverse("allocations:allocation_create"))
+    assert len(few.context["enrolments"]) == 3 and not few.context["more"]
+
+    EnrolmentFactory.create_batch(30, course=course)
+    with CaptureQueriesContext(connection) as queries_with_many:
+        many = client.get(reverse("allocations:allocation_create"))
+    assert len(many.context["enrolments"]) == RESERVE_CHOICES and many.context["more"]
+    assert "search by name or phone to find another" in many.content.decode()
+    assert len(queries_with_many) == len(queries_with_few)
+
+
+def test_reserving_through_an_enrolment_outside_ones_courses_is_refused_and_changes_nothing(
+    client_as, trainer, other_trainer, kit
+):
+    elsewhere = EnrolmentFactory(course=CourseFactory(structure=other_trainer.structure))
+    response = client_as(trainer).post(
+        reverse("allocations:allocation_create"),
+        {"enrolment": elsewhere.pk, "kind": "gift", "device_tags": kit[0].asset_tag},
+    )
+    assert response.status_code == 200
+    assert "No device can be reserved through this enrolment" in response.content.decode()
+    assert Allocation.objects.count() == 0
+    assert Device.objects.get(pk=kit[0].pk).status == "ready"
+
+
+@pytest.mark.parametrize("enrolment", ["abc", "-1", "99999999999999999999999"])
+def test_a_malformed_enrolment_shows_the_choice_of_household_again(client_as, trainer, enrolment):
+    response = client_as(trainer).get(reverse("allocations:allocation_create"), {"enrolment": enrolment})
+    assert response.status_code == 200
+    assert "No device can be reserved through this enrolment" in response.content.decode()

@@ -28,6 +28,8 @@ EXPECTED = {
     "scan_find_box",
     "household_page",
     "course_page",
+    "allocation_reserve_latest",
+    "allocation_reserve_search",
     "allocation_hand_over",
     "dashboard_year_figures",
     "dashboard_year_page",
