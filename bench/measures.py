@@ -176,6 +176,7 @@ class Bench:
             ("scan", self.scans),
             ("household_page", self.household_page),
             ("course_page", self.course_page),
+            ("enrol_screen", self.enrol_screen),
             ("allocation_reserve", self.reserve_screen),
             ("hand_over", self.hand_over),
             ("dashboard", self.dashboard),
@@ -292,6 +293,29 @@ class Bench:
         course = self.dataset["course_id"]
         attendance = Attendance.objects.filter(session__course_id=course).count()
         self.page("course_page", Role.COORDINATOR, f"/training/courses/{course}/", attendance_rows=attendance)
+        # A trainer's own latest course, which also offers to enrol a household.
+        self.page("course_page_trainer", Role.TRAINER, f"/training/courses/{self.trainers_course().pk}/")
+
+    def trainers_course(self):
+        from apps.accounts.choices import Role
+        from apps.training.models import Course
+
+        trainer = self.users[Role.TRAINER]
+        return Course.objects.filter(structure_id=trainer.structure_id).order_by("-starts_on", "-pk").first()
+
+    def enrol_screen(self):
+        from urllib.parse import urlencode
+
+        from apps.accounts.choices import Role
+
+        url = f"/training/courses/{self.trainers_course().pk}/enrol/"
+        self.page("enrol_screen_latest", Role.TRAINER, url)
+        self.page("enrol_screen_search", Role.TRAINER, f"{url}?{urlencode({'q': self.household_surname()})}")
+
+    def household_surname(self):
+        from apps.households.models import Household
+
+        return Household.objects.get(pk=self.dataset["household_id"]).contact_name.split()[-1]
 
     # Reservation and hand-over -------------------------------------------------------------------
 
@@ -299,11 +323,10 @@ class Bench:
         from urllib.parse import urlencode
 
         from apps.accounts.choices import Role
-        from apps.households.models import Household
 
         # The coordinator sees every enrolment of the territory: the screen's worst case.
         self.page("allocation_reserve_latest", Role.COORDINATOR, "/allocations/new/")
-        surname = Household.objects.get(pk=self.dataset["household_id"]).contact_name.split()[-1]
+        surname = self.household_surname()
         self.page(
             "allocation_reserve_search", Role.COORDINATOR, f"/allocations/new/?{urlencode({'q': surname})}"
         )

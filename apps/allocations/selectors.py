@@ -96,10 +96,6 @@ def enrolment_for(user, household):
     )
 
 
-# The reserve screen lists this many households at most: a name or phone finds the others.
-RESERVE_CHOICES = 20
-
-
 def reservable_enrolments(user):
     """Enrolments ``user`` may reserve devices for: enrolled (not waiting, not withdrawn) in a
     course they see, for a household whose details were not erased."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
-from apps.core.views import LIST_PAGE_SIZE
+from apps.core.views import LIST_PAGE_SIZE, PICK_LIST_SIZE
 
 from . import documents, selectors, services
 from .choices import AllocationKind, AllocationStatus
@@ -90,13 +90,13 @@ def _reservable_enrolment(user, pk):
 def _choose_household(request, device_tag, *, refused):
     text = request.GET.get("q", "").strip()
     # One more than is shown, to know whether there are more.
-    enrolments = selectors.enrolments_to_reserve_for(request.user, text, limit=selectors.RESERVE_CHOICES + 1)
+    enrolments = selectors.enrolments_to_reserve_for(request.user, text, limit=PICK_LIST_SIZE + 1)
     return render(
         request,
         "allocations/allocation_choose_household.html",
         {
-            "enrolments": enrolments[: selectors.RESERVE_CHOICES],
-            "more": len(enrolments) > selectors.RESERVE_CHOICES,
+            "enrolments": enrolments[:PICK_LIST_SIZE],
+            "more": len(enrolments) > PICK_LIST_SIZE,
             "text": text,
             "device_tag": device_tag,
             "refused": refused,

@@ -13,6 +13,10 @@ from .exceptions import DomainError
 from .forms import add_domain_error, add_validation_error
 
 LIST_PAGE_SIZE = 25
+# A screen where one picks a household (to enrol it, to reserve devices for it) lists this many
+# candidates at most, the newest first; a name or phone finds the others. A territory has tens
+# of thousands of them, which no <select> can hold.
+PICK_LIST_SIZE = 20
 
 
 class HomeView(TemplateView):

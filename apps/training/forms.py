@@ -46,14 +46,20 @@ class SessionForm(forms.ModelForm):
         }
 
 
-class HouseholdChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.contact_name} · {obj.neighbourhood}"
-
-
 class EnrolForm(forms.Form):
-    household = HouseholdChoiceField(
-        label=_("Household"), queryset=Household.objects.none(), empty_label=_("Choose a household")
+    """The household picked on the enrol screen (each line of its list posts one), checked
+    against those ``user`` may enrol in ``course``."""
+
+    household = forms.ModelChoiceField(
+        label=_("Household"),
+        queryset=Household.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "This household cannot be enrolled in this course: it is already in it, its details "
+                "were erased, or it is not followed by your structure."
+            )
+        },
     )
 
     def __init__(self, *args, user, course, **kwargs):

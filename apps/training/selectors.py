@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
 from apps.accounts.choices import Role
+from apps.households.matching import name_or_phone
 from apps.households.selectors import households_visible_to
 
 from .attendance_sheet import AttendanceSheet, SheetLine
@@ -176,6 +177,15 @@ def households_to_enrol(user, course):
         .exclude(pk__in=already_in)
         .select_related("neighbourhood")
     )
+
+
+def households_to_enrol_found(user, course, text="", *, limit):
+    """The enrol screen's choice: the ``limit`` households last registered among those ``user``
+    may enrol in ``course``, or those whose name or phone contains ``text``."""
+    households = households_to_enrol(user, course)
+    if condition := name_or_phone(text):
+        households = households.filter(condition)
+    return list(households.order_by("-pk")[:limit])
 
 
 def trainers_of(structure):

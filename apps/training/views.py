@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from apps.core.exceptions import DomainError
-from apps.core.views import FilteredListView, ServiceFormView
+from apps.core.views import PICK_LIST_SIZE, FilteredListView, ServiceFormView
 
 from . import selectors, services
 from .attendance_sheet import render_attendance_sheet
@@ -53,8 +53,6 @@ class CourseDetailView(PermissionRequiredMixin, DetailView):
             "withdrawn": by_status[EnrolmentStatus.WITHDRAWN],
             "completed_count": sum(1 for e in enrolments if e.is_completed),
         }
-        if self.request.user.has_perm("training.add_enrolment"):
-            context["enrol_form"] = EnrolForm(user=self.request.user, course=course)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -230,6 +228,16 @@ class EnrolmentCreateView(CourseChildFormMixin, ServiceFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "course": self.course}
+
+    def get_context_data(self, **kwargs):
+        text = self.request.GET.get("q", "").strip()
+        # One more than is shown, to know whether there are more.
+        households = selectors.households_to_enrol_found(
+            self.request.user, self.course, text, limit=PICK_LIST_SIZE + 1
+        )
+        return super().get_context_data(
+            households=households[:PICK_LIST_SIZE], more=len(households) > PICK_LIST_SIZE, text=text, **kwargs
+        )
 
     def perform(self, form):
         return services.enrol_household(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.allocations.models import Allocation
-from apps.allocations.selectors import RESERVE_CHOICES
+from apps.core.views import PICK_LIST_SIZE
 from apps.devices.models import Device
 from tests.factories import CourseFactory, EnrolmentFactory
 
@@ -201,7 +201,7 @@ def test_the_reserve_screen_lists_a_fixed_number_of_households_however_many_are_
     EnrolmentFactory.create_batch(30, course=course)
     with CaptureQueriesContext(connection) as queries_with_many:
         many = client.get(reverse("allocations:allocation_create"))
-    assert len(many.context["enrolments"]) == RESERVE_CHOICES and many.context["more"]
+    assert len(many.context["enrolments"]) == PICK_LIST_SIZE and many.context["more"]
     assert "search by name or phone to find another" in many.content.decode()
     assert len(queries_with_many) == len(queries_with_few)
 

@@ -6,11 +6,12 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.urls import reverse
 
 from apps.allocations.models import Allocation
 from apps.devices.models import Device, Donation
 from apps.households.models import Household
-from apps.training.models import Course, Session
+from apps.training.models import Course, Enrolment, Session
 
 from .conftest import RESULTS, field, t
 
@@ -29,12 +30,15 @@ def pages_of(role):
     session = Session.objects.filter(course=course).order_by("starts_at").first()
     household = Household.objects.order_by("pk").first()
     allocation = Allocation.objects.order_by("pk").first()
+    enrolment = Enrolment.objects.filter(course=course, status="enrolled").order_by("pk").first()
     common = ["/", "/devices/", device.get_absolute_url(), "/allocations/", allocation.get_absolute_url()]
     return {
         "technicien": [*common, "/donations/", donation.get_absolute_url(), f"/donations/{donation.pk}/import/",
                        f"/devices/labels/?donation={donation.pk}", f"/devices/{device.asset_tag}/erasures/new/"],
         "formatrice": [*common, "/training/", course.get_absolute_url(), session.get_absolute_url(),
-                       "/households/", household.get_absolute_url(), "/households/new/", "/allocations/new/"],
+                       "/households/", household.get_absolute_url(), "/households/new/", "/allocations/new/",
+                       f"/allocations/new/?enrolment={enrolment.pk}",
+                       reverse("training:enrolment_create", args=[course.pk])],
         "coordinatrice": [*common, "/reports/", "/reports/history/", "/households/neighbourhoods/"],
     }[role]  # fmt: skip
 

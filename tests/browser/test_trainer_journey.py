@@ -48,8 +48,9 @@ def test_trainer_journey(page, viewport):
 
     # Two households enrolled.
     for family in families:
-        field(page, "Household").select_option(label=f"{family.contact_name} · {family.neighbourhood}")
-        page.get_by_role("button", name=t("Enrol"), exact=True).click()
+        page.get_by_role("searchbox", name=t("Household to enrol (name or phone)")).fill(family.contact_name)
+        page.get_by_role("button", name=t("Find")).click()
+        page.get_by_role("button", name=t("Enrol %(name)s") % {"name": family.contact_name}).click()
     page.shot("course")
 
     # Attendance, one tap per household, at both sessions.

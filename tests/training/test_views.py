@@ -4,9 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.views import PICK_LIST_SIZE
 from apps.training.models import Attendance, Course, Enrolment, Session
 from tests.factories import (
     AttendanceFactory,
@@ -127,7 +130,8 @@ def test_enrolling_from_the_course_page_then_the_waiting_list(client_as, trainer
     url = reverse("training:enrolment_create", args=[course.pk])
 
     page = client.get(course.get_absolute_url()).content.decode()
-    assert f'<option value="{first.pk}">' in page
+    assert f'action="{url}"' in page  # the search for a household to enrol
+    assert f'name="household" value="{first.pk}"' in client.get(url).content.decode()
 
     for household in (first, second):
         assert client.post(url, {"household": household.pk}).status_code == 302
@@ -141,13 +145,47 @@ def test_enrolling_from_the_course_page_then_the_waiting_list(client_as, trainer
 
 def test_a_household_already_in_the_course_is_not_offered_again(client_as, trainer, course):
     enrolled = EnrolmentFactory(course=course, household=HouseholdFactory(structure=trainer.structure))
+    client = client_as(trainer)
+    url = reverse("training:enrolment_create", args=[course.pk])
 
-    response = client_as(trainer).post(
-        reverse("training:enrolment_create", args=[course.pk]), {"household": enrolled.household.pk}
+    assert (
+        enrolled.household
+        not in client.get(url, {"q": enrolled.household.contact_name}).context["households"]
     )
+    response = client.post(url, {"household": enrolled.household.pk})
 
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert (
+        "This household cannot be enrolled in this course: it is already in it" in response.content.decode()
+    )
+    assert course.enrolments.count() == 1
+
+
+def test_the_enrol_screen_finds_households_by_name_or_phone_and_lists_a_fixed_number(
+    client_as, trainer, course, make_households
+):
+    karim = HouseholdFactory(contact_name="Karim Haddad", phone="06 11 22 33 44", structure=trainer.structure)
+    others = make_households(3)
+    elsewhere = HouseholdFactory(contact_name="Karim Autre")  # another structure's, never followed here
+    client = client_as(trainer)
+    url = reverse("training:enrolment_create", args=[course.pk])
+
+    def listed(**params):
+        return client.get(url, params).context["households"]
+
+    assert listed() == [*reversed(others), karim]  # registered last first
+    assert listed(q="karim") == [karim]
+    assert listed(q="+33 6 11 22 33 44") == [karim]
+    assert elsewhere not in listed(q="autre")
+
+    with CaptureQueriesContext(connection) as with_few:
+        client.get(url)
+    make_households(PICK_LIST_SIZE)
+    with CaptureQueriesContext(connection) as with_many:
+        many = client.get(url)
+    assert len(many.context["households"]) == PICK_LIST_SIZE and many.context["more"]
+    assert "search by name or phone to find another" in many.content.decode()
+    assert len(with_many) == len(with_few)
 
 
 def test_withdrawing_from_the_screen_says_who_moves_up(client_as, trainer, course, make_households):
