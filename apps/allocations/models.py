@@ -109,7 +109,10 @@ class Allocation(models.Model):
             models.Index(fields=["handed_over_at"], name="allocation_handed_over_idx"),
             # Devices with households today, gift or loan (the report's stock): read from
             # the indexes alone, with the items' index below.
-            models.Index(fields=["status", "kind"], name="allocation_status_kind_idx"),
+            # Also the overdue loans, in the order of their due dates.
+            models.Index(fields=["status", "kind", "due_on"], name="allocation_status_kind_due_idx"),
+            # The allocations list, newest reservation first.
+            models.Index(fields=["reserved_at", "id"], name="allocation_reserved_idx"),
         ]
 
     def __str__(self):
@@ -189,8 +192,11 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["-contacted_on", "-pk"]
         indexes = [
-            models.Index(fields=["contacted_on"], name="followup_contacted_on_idx")
-        ]  # the report's period
+            models.Index(fields=["contacted_on"], name="followup_contacted_on_idx"),  # the report's period
+            # "Has the household been reached?", asked of every allocation the follow-ups list
+            # counts, answered from the index alone.
+            models.Index(fields=["allocation", "reached"], name="followup_reached_idx"),
+        ]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
 

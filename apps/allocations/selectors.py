@@ -1,6 +1,6 @@
 """Reads of allocations and follow-ups, scoped to what each user may see."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
@@ -58,11 +58,14 @@ def follow_up_due_date(allocation):
 def follow_ups_due(user, *, today=None):
     """Hand-overs older than the follow-up delay whose household has not been reached yet."""
     today = today or timezone.localdate()
+    # Handed over before the first instant of the day after the limit, Paris time: a bound on
+    # the column itself, which its index serves (``__date`` converted every row's time zone).
     limit = today - timedelta(days=settings.FOLLOW_UP_DELAY_DAYS)
+    handed_before = timezone.make_aware(datetime.combine(limit + timedelta(days=1), time.min))
     return (
         allocation_list(user)
-        .filter(status=AllocationStatus.ACTIVE, handed_over_at__date__lte=limit, has_follow_up=False)
-        .order_by("handed_over_at")
+        .filter(status=AllocationStatus.ACTIVE, handed_over_at__lt=handed_before, has_follow_up=False)
+        .order_by("handed_over_at", "pk")
     )
 
 
@@ -71,7 +74,7 @@ def overdue_loans(user, *, today=None):
     return (
         allocation_list(user)
         .filter(status=AllocationStatus.ACTIVE, kind=AllocationKind.LOAN, due_on__lt=today)
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
 
 
@@ -80,7 +83,13 @@ def allocations_of_household(user, household):
 
 
 def follow_ups_visible_to(user):
-    return FollowUp.objects.filter(allocation__in=allocations_visible_to(user)).select_related("allocation")
+    if user.has_perm("allocations.view_allocation") and user.has_perm("allocations.view_all_allocations"):
+        # Without "allocation in (every allocation)", which made the database read the
+        # follow-ups allocation by allocation and sort them all for a page.
+        follow_ups = FollowUp.objects.all()
+    else:
+        follow_ups = FollowUp.objects.filter(allocation__in=allocations_visible_to(user))
+    return follow_ups.select_related("allocation")
 
 
 def enrolment_for(user, household):

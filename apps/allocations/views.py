@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
+from apps.core.paginator import DeferredJoinPaginator
 from apps.core.views import LIST_PAGE_SIZE, PICK_LIST_SIZE
 
 from . import documents, selectors, services
@@ -33,7 +33,7 @@ def allocation_list(request):
     status = request.GET.get("status")
     if status in AllocationStatus.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "allocations/allocation_list.html",

@@ -1,7 +1,9 @@
 """Reads for the device screens and API. They own the joins, so lists cost a fixed number
 of queries whatever their length."""
 
-from django.db.models import Count, Q
+from django.db.models import OuterRef
+
+from apps.core.expressions import count_of
 
 from .choices import DeviceStatus
 from .filtersets import normalise_tag
@@ -25,8 +27,10 @@ def donation_list():
     return (
         Donation.objects.select_related("donor", "structure")
         .annotate(
-            device_count=Count("devices"),
-            ready_count=Count("devices", filter=Q(devices__status=DeviceStatus.READY)),
+            device_count=count_of(Device.objects.filter(donation=OuterRef("pk")), "donation"),
+            ready_count=count_of(
+                Device.objects.filter(donation=OuterRef("pk"), status=DeviceStatus.READY), "donation"
+            ),
         )
         .order_by("-received_on", "-pk")
     )
@@ -37,7 +41,9 @@ def donation_devices(donation):
 
 
 def donor_list():
-    return Donor.objects.annotate(donation_count=Count("donations")).order_by("name")
+    return Donor.objects.annotate(
+        donation_count=count_of(Donation.objects.filter(donor=OuterRef("pk")), "donor")
+    ).order_by("name")
 
 
 def donation_erasures(donation):

@@ -14,22 +14,20 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 
 from apps.accounts.choices import Role
+from apps.core.expressions import count_of
 from apps.households.matching import name_or_phone
 from apps.households.selectors import households_visible_to
 
@@ -38,16 +36,11 @@ from .choices import EnrolmentStatus, Progress
 from .models import Attendance, Course, Enrolment, Session, start_of_tomorrow
 
 ACTIVE_STATUSES = [EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING]
-# Querysets annotated with this COUNT are grouped, and Django drops Meta.ordering from
-# grouped queries: the selectors using it order explicitly, so pages keep a stable order.
-PRESENT_COUNT = Count("attendances", filter=Q(attendances__present=True))
 
 
-def count_of(queryset, group_by):
-    """A correlated ``COUNT`` subquery: counts of several relations on one row without the
-    row multiplication (and wrong totals) of several joins."""
-    counted = queryset.order_by().values(group_by).annotate(total=Count("pk")).values("total")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def present_count():
+    """Households marked present at each session (a correlated count: see ``count_of``)."""
+    return count_of(Attendance.objects.filter(session=OuterRef("pk"), present=True), "session")
 
 
 def courses_visible_to(user):
@@ -114,11 +107,15 @@ def enrolment_progress(enrolment_id):
     return with_progress(Enrolment.objects.select_related("course")).get(pk=enrolment_id)
 
 
+def _sees_every_course(user):
+    # Then the enrolments and sessions are read without "course in (every course)": that
+    # condition made the database read them course by course and sort them all, where a list
+    # wants the first few.
+    return user.has_perm("training.view_course") and user.has_perm("training.view_all_courses")
+
+
 def enrolments_visible_to(user):
-    if user.has_perm("training.view_course") and user.has_perm("training.view_all_courses"):
-        # Every enrolment, without "course in (every course)": that condition made the database
-        # read the enrolments course by course and sort them all, where a list wants the
-        # newest few.
+    if _sees_every_course(user):
         return Enrolment.objects.all()
     return Enrolment.objects.filter(course__in=courses_visible_to(user))
 
@@ -194,6 +191,8 @@ def trainers_of(structure):
 
 
 def sessions_visible_to(user):
+    if _sees_every_course(user):
+        return Session.objects.all()
     return Session.objects.filter(course__in=courses_visible_to(user))
 
 
@@ -201,13 +200,13 @@ def session_list(user):
     return (
         sessions_visible_to(user)
         .select_related("course")
-        .annotate(present_count=PRESENT_COUNT)
+        .annotate(present_count=present_count())
         .order_by("starts_at", "pk")
     )
 
 
 def course_sessions(course):
-    return course.sessions.annotate(present_count=PRESENT_COUNT).order_by("starts_at", "pk")
+    return course.sessions.annotate(present_count=present_count()).order_by("starts_at", "pk")
 
 
 def attendance_roll(session):
@@ -225,7 +224,10 @@ def attendance_roll(session):
 
 
 def attendances_visible_to(user):
-    return Attendance.objects.filter(session__course__in=courses_visible_to(user)).select_related("enrolment")
+    attendance = Attendance.objects.all()
+    if not _sees_every_course(user):
+        attendance = attendance.filter(session__course__in=courses_visible_to(user))
+    return attendance.select_related("enrolment")
 
 
 def attendance_sheet_of(session):

@@ -1,6 +1,7 @@
 """Reserving, handing over, returning: the programme's promise, rule by rule."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -202,6 +203,28 @@ class TestFollowUps:
         services.record_follow_up(allocation, actor=trainer, reached=True, in_use=True, uses=["school"])
         assert list(selectors.follow_ups_due(trainer, today=today + timedelta(days=90))) == []
         assert selectors.follow_up_due_date(allocation) == today + timedelta(days=90)
+
+    def test_the_delay_counts_in_paris_days(self, trainer, completed, kit, settings):
+        """Late evening in Paris is already the next day in UTC, and just after midnight in
+        Paris is still the day before: the delay counts the days people live."""
+        settings.FOLLOW_UP_DELAY_DAYS = 90
+        paris = ZoneInfo("Europe/Paris")
+        late_evening = handed_over(trainer, completed, kit[:1], kind="gift")
+        just_after_midnight = handed_over(trainer, completed, kit[1:2], kind="gift")
+        Allocation.objects.filter(pk=late_evening.pk).update(
+            handed_over_at=datetime(2026, 3, 2, 23, 30, tzinfo=paris)
+        )
+        Allocation.objects.filter(pk=just_after_midnight.pk).update(
+            handed_over_at=datetime(2026, 3, 3, 0, 30, tzinfo=paris)
+        )
+        march_2 = date(2026, 3, 2)
+
+        assert list(selectors.follow_ups_due(trainer, today=march_2 + timedelta(days=89))) == []
+        assert list(selectors.follow_ups_due(trainer, today=march_2 + timedelta(days=90))) == [late_evening]
+        assert list(selectors.follow_ups_due(trainer, today=march_2 + timedelta(days=91))) == [
+            late_evening,
+            just_after_midnight,
+        ]
 
     def test_no_follow_up_before_the_hand_over(self, trainer, enrolment, kit):
         allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")

@@ -225,3 +225,28 @@ def test_a_malformed_enrolment_shows_the_choice_of_household_again(client_as, tr
     response = client_as(trainer).get(reverse("allocations:allocation_create"), {"enrolment": enrolment})
     assert response.status_code == 200
     assert "No device can be reserved through this enrolment" in response.content.decode()
+
+
+def test_the_allocations_list_pages_newest_reservation_first_with_a_fixed_number_of_queries(
+    client_as, trainer, course
+):
+    from apps.allocations import services
+    from apps.core.views import LIST_PAGE_SIZE
+
+    def reserve():
+        enrolment = EnrolmentFactory(course=course, household__structure=course.structure)
+        return services.reserve(actor=trainer, enrolment=enrolment, devices=[ready_device()], kind="gift")
+
+    client = client_as(trainer)
+    oldest = reserve()
+    with CaptureQueriesContext(connection) as with_one:
+        client.get(reverse("allocations:allocation_list"))
+    newer = [reserve() for _ in range(LIST_PAGE_SIZE)]
+
+    with CaptureQueriesContext(connection) as with_a_page:
+        first = client.get(reverse("allocations:allocation_list")).context["allocations"]
+    second = client.get(reverse("allocations:allocation_list"), {"page": 2}).context["allocations"]
+
+    assert list(first) == newer[::-1]
+    assert list(second) == [oldest]
+    assert len(with_a_page) == len(with_one)

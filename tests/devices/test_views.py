@@ -245,6 +245,29 @@ class TestRoles:
         assert Device.objects.count() == 0
 
 
+def test_the_donations_and_donors_lists_count_each_ones_devices_and_donations(client_as, technician):
+    full = DonationFactory()
+    for status in ("ready", "ready", "diagnosis"):
+        DeviceFactory(donation=full, donation__donor=full.donor, status=status)
+    empty = DonationFactory(donor=full.donor)
+    other = DonationFactory()
+    DeviceFactory(donation=other, donation__donor=other.donor, status="collected")
+    client = client_as(technician)
+
+    donations = {d.pk: d for d in client.get(reverse("devices:donation_list")).context["object_list"]}
+    assert [(donations[d.pk].device_count, donations[d.pk].ready_count) for d in (full, empty, other)] == [
+        (3, 2),
+        (0, 0),
+        (1, 0),
+    ]
+    api = {d["id"]: d["device_count"] for d in client.get("/api/donations/").json()["results"]}
+    assert (api[full.pk], api[empty.pk], api[other.pk]) == (3, 0, 1)
+    donors = {
+        d.pk: d.donation_count for d in client.get(reverse("devices:donor_list")).context["object_list"]
+    }
+    assert (donors[full.donor_id], donors[other.donor_id]) == (2, 1)
+
+
 class TestQueryCounts:
     """A page costs the same number of queries for 1 row and for 25."""
 
