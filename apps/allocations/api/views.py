@@ -7,7 +7,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.core.api.pagination import DeferredJoinPageNumberPagination
 from apps.core.api.permissions import HasPerm
 from apps.core.exceptions import DomainError
 
@@ -37,7 +36,6 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Allocations. ``POST`` reserves; each later step is an action."""
 
     serializer_class = AllocationSerializer
-    pagination_class = DeferredJoinPageNumberPagination
     queryset = Allocation.objects.none()  # for the schema and permissions; see get_queryset
     filterset_fields = ["status", "kind", "household"]
 

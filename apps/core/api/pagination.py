@@ -4,11 +4,10 @@ from apps.core.paginator import DeferredJoinPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class DeferredJoinPageNumberPagination(PageNumberPagination):
-    """The same pages, read ids first: for long lists whose rows carry joins (devices)."""
+    """Every API list's pages, read ids first (see ``DeferredJoinPaginator``): a page deep in a
+    long list costs what the first does, and figures computed per row (an enrolment's
+    attendance, say) are computed for the page's rows only, not for every row the order sorts."""
 
     django_paginator_class = DeferredJoinPaginator
+    page_size_query_param = "page_size"
+    max_page_size = 200

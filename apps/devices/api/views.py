@@ -9,7 +9,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.core.api.pagination import DeferredJoinPageNumberPagination
 from apps.core.api.permissions import HasPerm
 
 from .. import documents, printing, selectors, services
@@ -137,7 +136,6 @@ class DeviceViewSet(viewsets.ModelViewSet):
     queryset = selectors.device_list()
     serializer_class = DeviceSerializer
     filterset_class = DeviceFilterSet
-    pagination_class = DeferredJoinPageNumberPagination
     http_method_names = NO_DELETE
 
     def perform_create(self, serializer):
