@@ -178,6 +178,7 @@ class Bench:
             ("course_page", self.course_page),
             ("enrol_screen", self.enrol_screen),
             ("allocation_reserve", self.reserve_screen),
+            ("lists", self.other_lists),
             ("hand_over", self.hand_over),
             ("dashboard", self.dashboard),
             ("export", self.exports),
@@ -316,6 +317,31 @@ class Bench:
         from apps.households.models import Household
 
         return Household.objects.get(pk=self.dataset["household_id"]).contact_name.split()[-1]
+
+    # The other lists and forms, as the role that uses them sees them ---------------------------
+
+    OTHER_LISTS = (
+        # name, role, url
+        ("lists_donations_html", "technician", "/donations/"),
+        ("lists_donations_api", "technician", "/api/donations/"),
+        ("lists_donation_form", "technician", "/donations/new/"),
+        ("lists_households_trainer", "trainer", "/households/"),
+        ("lists_allocations_html", "coordinator", "/allocations/"),
+        ("lists_allocations_api", "coordinator", "/api/allocations/"),
+        ("lists_follow_ups_due_trainer", "trainer", "/allocations/?view=follow_ups"),
+        ("lists_overdue_loans_trainer", "trainer", "/allocations/?view=overdue"),
+        ("lists_sessions_api", "coordinator", "/api/sessions/"),
+        ("lists_enrolments_api", "coordinator", "/api/enrolments/"),
+        ("lists_attendance_api", "coordinator", "/api/attendance/"),
+        ("lists_follow_ups_api", "coordinator", "/api/follow-ups/"),
+        ("lists_audit_history", "coordinator", "/reports/history/"),
+    )
+
+    def other_lists(self):
+        from apps.accounts.choices import Role
+
+        for name, role, url in self.OTHER_LISTS:
+            self.page(name, Role(role), url)
 
     # Reservation and hand-over -------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import DomainError
+from apps.core.widgets import LongSelect
 
 from . import printing
 from .choices import DeviceStatus
@@ -68,7 +69,17 @@ class DonationForm(forms.ModelForm):
     class Meta:
         model = Donation
         fields = ["donor", "received_on", "site", "notes"]
-        widgets = {"received_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "donor": LongSelect,
+            "received_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list names each donor: a territory's thousand donors are read with their names only.
+        donors = self.fields["donor"]
+        donors.queryset = donors.queryset.only("pk", "name")
 
 
 class DeviceForm(forms.ModelForm):
