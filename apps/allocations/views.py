@@ -84,7 +84,8 @@ def allocation_create(request):
 
 
 def _reservable_enrolment(user, pk):
-    return selectors.reservable_enrolment(user, int(pk)) if pk.isdigit() else None
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    return selectors.reservable_enrolment(user, int(pk)) if pk.isascii() and pk.isdigit() else None
 
 
 def _choose_household(request, device_tag, *, refused):

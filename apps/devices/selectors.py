@@ -43,7 +43,7 @@ def donation_devices(donation):
 def donor_list():
     return Donor.objects.annotate(
         donation_count=count_of(Donation.objects.filter(donor=OuterRef("pk")), "donor")
-    ).order_by("name")
+    ).order_by("name", "pk")
 
 
 def donation_erasures(donation):

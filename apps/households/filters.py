@@ -1,6 +1,7 @@
 """Filters of the households list, shared by the screen and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReferredBy
@@ -27,10 +28,20 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(condition) if condition else queryset
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number within the database's range, else a 400 that says so
+    (a 20-digit number reached the database, where SQLite refused it with a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class HouseholdApiFilter(HouseholdFilter):
     """The API also filters by course: ``/api/households/?course=12``."""
 
-    course = django_filters.NumberFilter(label=_("Course"), field_name="enrolments__course", distinct=True)
+    course = IdFilter(label=_("Course"), field_name="enrolments__course", distinct=True)
 
     class Meta(HouseholdFilter.Meta):
         fields = [*HouseholdFilter.Meta.fields, "course"]

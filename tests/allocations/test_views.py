@@ -220,7 +220,7 @@ def test_reserving_through_an_enrolment_outside_ones_courses_is_refused_and_chan
     assert Device.objects.get(pk=kit[0].pk).status == "ready"
 
 
-@pytest.mark.parametrize("enrolment", ["abc", "-1", "99999999999999999999999"])
+@pytest.mark.parametrize("enrolment", ["abc", "-1", "²", "99999999999999999999999"])
 def test_a_malformed_enrolment_shows_the_choice_of_household_again(client_as, trainer, enrolment):
     response = client_as(trainer).get(reverse("allocations:allocation_create"), {"enrolment": enrolment})
     assert response.status_code == 200

@@ -138,6 +138,14 @@ def test_a_household_enrolled_in_the_trainers_course_is_visible_and_filterable(
     assert [item["id"] for item in body["results"]] == [followed.pk]
 
 
+@pytest.mark.parametrize("course", ["abc", "1.5", "0", "99999999999999999999999"])
+def test_a_course_filter_that_is_not_an_id_is_a_400_that_says_so(api_as, trainer, course):
+    response = api_as(trainer).get("/api/households/", {"course": course})
+
+    assert response.status_code == 400
+    assert "course" in response.json()
+
+
 def test_technicians_get_403_on_households(api_as, technician):
     HouseholdFactory(structure=technician.structure)
     client = api_as(technician)

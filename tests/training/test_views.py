@@ -161,6 +161,20 @@ def test_a_household_already_in_the_course_is_not_offered_again(client_as, train
     assert course.enrolments.count() == 1
 
 
+def test_enrolling_another_structures_household_is_refused_and_keeps_the_search(
+    client_as, trainer, other_trainer, course
+):
+    theirs = HouseholdFactory(contact_name="Karim Ailleurs", structure=other_trainer.structure)
+    url = reverse("training:enrolment_create", args=[course.pk])
+
+    response = client_as(trainer).post(f"{url}?q=karim", {"household": theirs.pk})
+
+    assert response.status_code == 200
+    assert "This household cannot be enrolled in this course" in response.content.decode()
+    assert response.context["text"] == "karim"
+    assert not course.enrolments.exists()
+
+
 def test_the_enrol_screen_finds_households_by_name_or_phone_and_lists_a_fixed_number(
     client_as, trainer, course, make_households
 ):
