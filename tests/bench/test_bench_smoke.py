@@ -115,3 +115,12 @@ def test_the_run_describes_itself(results):
 def test_the_long_timeline_has_its_200_events(results):
     page = next(m for m in results["measures"] if m["name"] == "device_page_long_timeline")
     assert page["events"] == 200
+
+
+def test_the_readme_table_has_a_line_per_measure(results):
+    from bench.table import table
+
+    lines = table([results]).splitlines()
+    assert lines[0] == "| measure | SQLite ×1 | SQLite ×0.1 → ratio |"
+    assert len(lines) == 2 + len(EXPECTED)
+    assert all(line.count("|") == 4 for line in lines)
