@@ -221,7 +221,8 @@ def history_page(
     dates, both included (Paris time); ``record``: ``(kind key, pk)`` for one record's own
     history (with its related records); ``cursor``: from a previous page, read towards the
     past, or towards the present when ``newer``. Runs a fixed number of queries per page:
-    one per kind read, one per kind for the previous versions, one for device tags.
+    one per kind read (where each candidate stands), one per kind on the page (its rows), one
+    per kind on the page for the previous versions, one for device tags.
     """
     position = decode_cursor(cursor) if cursor else None
     newer = newer and position is not None
@@ -243,24 +244,22 @@ def history_page(
         common &= Q(history_date__lt=_local_midnight(until + timedelta(days=1)))
 
     order = ("history_date", "history_id") if newer else ("-history_date", "-history_id")
-    rows = []
+    # First the place of each candidate in the feed (its instant and id, size + 1 per kind),
+    # then the whole rows of the page's entries only: reading whole rows for every kind was
+    # 400 historical records built for a page of 50.
+    candidates = []
     for key, condition in filters.items():
-        kind = KINDS[key]
-        history = kind.history_model.objects
-        queryset = history.filter(common, condition)
+        queryset = KINDS[key].history_model.objects.filter(common, condition)
         if position is not None:
             queryset = queryset.filter(_past(position, RANK[key], older=not newer))
-        previous = history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by(
-            "-history_id"
-        )
-        queryset = queryset.annotate(previous_id=Subquery(previous.values("history_id")[:1]))
-        rows.extend(Entry(kind, row) for row in queryset.order_by(*order)[: size + 1])
-
-    rows.sort(key=lambda e: (e.when, RANK[e.kind.key], e.record.history_id), reverse=not newer)
-    more = len(rows) > size
-    entries = rows[:size]
+        places = queryset.order_by(*order).values_list("history_date", "history_id")[: size + 1]
+        candidates.extend((when, RANK[key], history_id, key) for when, history_id in places)
+    candidates.sort(reverse=not newer)
+    more = len(candidates) > size
+    chosen = candidates[:size]
     if newer:
-        entries.reverse()
+        chosen.reverse()
+    entries = _entries(chosen)
     _describe(entries)
     if not entries:
         return HistoryPage([], None, None)
@@ -271,6 +270,29 @@ def history_page(
         newer=encode_cursor(entries[0]) if has_newer else None,
         older=encode_cursor(entries[-1]) if has_older else None,
     )
+
+
+def _entries(chosen):
+    """The page's entries, in the order of ``chosen`` (instant, rank, history id, kind key):
+    one query per kind on the page, each row with the id of its record's previous version."""
+    ids_by_kind = defaultdict(list)
+    for _when, _rank, history_id, key in chosen:
+        ids_by_kind[key].append(history_id)
+    records = {}
+    for key, ids in ids_by_kind.items():
+        history = KINDS[key].history_model.objects
+        previous = history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by(
+            "-history_id"
+        )
+        for row in history.filter(history_id__in=ids).annotate(
+            previous_id=Subquery(previous.values("history_id")[:1])
+        ):
+            records[key, row.history_id] = row
+    return [
+        Entry(KINDS[key], records[key, history_id])
+        for _when, _rank, history_id, key in chosen
+        if (key, history_id) in records
+    ]
 
 
 def _describe(entries):
