@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
 
+from .access import load_access
 from .choices import Role, StructureKind
 
 
@@ -56,7 +57,21 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self):
-        return frozenset(self.groups.values_list("name", flat=True))
+        return load_access(self)
+
+    def _with_access_loaded(self, obj):
+        # Permissions and roles in one query, before Django's ModelBackend reads them in two
+        # (and the menu the role in a third); it then finds its caches filled.
+        if obj is None and self.is_active and not self.is_superuser and not hasattr(self, "_perm_cache"):
+            self.role_names  # noqa: B018 - read for what it fills in
+
+    def has_perm(self, perm, obj=None):
+        self._with_access_loaded(obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        self._with_access_loaded(None)
+        return super().has_module_perms(app_label)
 
     @property
     def role(self):
