@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from apps.core.scopes import within
 from apps.households.matching import name_or_phone
 from apps.households.selectors import households_visible_to
 from apps.training.choices import EnrolmentStatus
@@ -83,13 +84,9 @@ def allocations_of_household(user, household):
 
 
 def follow_ups_visible_to(user):
-    if user.has_perm("allocations.view_allocation") and user.has_perm("allocations.view_all_allocations"):
-        # Without "allocation in (every allocation)", which made the database read the
-        # follow-ups allocation by allocation and sort them all for a page.
-        follow_ups = FollowUp.objects.all()
-    else:
-        follow_ups = FollowUp.objects.filter(allocation__in=allocations_visible_to(user))
-    return follow_ups.select_related("allocation")
+    return within(FollowUp.objects.all(), "allocation", allocations_visible_to(user)).select_related(
+        "allocation"
+    )
 
 
 def enrolment_for(user, household):

@@ -28,6 +28,7 @@ from django.utils.formats import date_format, time_format
 
 from apps.accounts.choices import Role
 from apps.core.expressions import count_of
+from apps.core.scopes import within
 from apps.households.matching import name_or_phone
 from apps.households.selectors import households_visible_to
 
@@ -107,17 +108,8 @@ def enrolment_progress(enrolment_id):
     return with_progress(Enrolment.objects.select_related("course")).get(pk=enrolment_id)
 
 
-def _sees_every_course(user):
-    # Then the enrolments and sessions are read without "course in (every course)": that
-    # condition made the database read them course by course and sort them all, where a list
-    # wants the first few.
-    return user.has_perm("training.view_course") and user.has_perm("training.view_all_courses")
-
-
 def enrolments_visible_to(user):
-    if _sees_every_course(user):
-        return Enrolment.objects.all()
-    return Enrolment.objects.filter(course__in=courses_visible_to(user))
+    return within(Enrolment.objects.all(), "course", courses_visible_to(user))
 
 
 def enrolment_list(user):
@@ -191,9 +183,7 @@ def trainers_of(structure):
 
 
 def sessions_visible_to(user):
-    if _sees_every_course(user):
-        return Session.objects.all()
-    return Session.objects.filter(course__in=courses_visible_to(user))
+    return within(Session.objects.all(), "course", courses_visible_to(user))
 
 
 def session_list(user):
@@ -224,10 +214,9 @@ def attendance_roll(session):
 
 
 def attendances_visible_to(user):
-    attendance = Attendance.objects.all()
-    if not _sees_every_course(user):
-        attendance = attendance.filter(session__course__in=courses_visible_to(user))
-    return attendance.select_related("enrolment")
+    return within(Attendance.objects.all(), "session__course", courses_visible_to(user)).select_related(
+        "enrolment"
+    )
 
 
 def attendance_sheet_of(session):
