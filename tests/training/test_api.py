@@ -29,16 +29,21 @@ def test_course_fields_follow_the_contract(api_as, trainer, course):
     assert (item["capacity"], item["min_sessions"], item["enrolled_count"]) == (2, 2, 0)
 
 
-def test_creating_a_course_defaults_to_the_trainers_structure(api_as, trainer):
-    data = {
+def course_data(**fields):
+    """A new course as the API takes it."""
+    return {
         "title": "Parcours été",
         "place": "Médiathèque",
         "starts_on": "2025-06-02",
         "ends_on": "2025-06-30",
         "capacity": 8,
         "min_sessions": 4,
-        "trainers": [trainer.pk],
+        **fields,
     }
+
+
+def test_creating_a_course_defaults_to_the_trainers_structure(api_as, trainer):
+    data = course_data(trainers=[trainer.pk])
 
     response = api_as(trainer).post("/api/courses/", data, format="json")
 
@@ -51,15 +56,7 @@ def test_creating_a_course_defaults_to_the_trainers_structure(api_as, trainer):
 def test_a_trainer_cannot_create_a_course_for_another_structure_nor_move_one(
     api_as, trainer, other_trainer, course
 ):
-    data = {
-        "title": "X",
-        "place": "Y",
-        "starts_on": "2025-06-02",
-        "ends_on": "2025-06-30",
-        "capacity": 8,
-        "min_sessions": 4,
-        "structure": other_trainer.structure.pk,
-    }
+    data = course_data(title="X", place="Y", structure=other_trainer.structure.pk)
     client = api_as(trainer)
 
     refused = client.post("/api/courses/", data, format="json")
@@ -75,15 +72,7 @@ def test_a_trainer_cannot_create_a_course_for_another_structure_nor_move_one(
 
 def test_a_colleague_without_the_trainer_role_cannot_be_named_trainer(api_as, trainer, course):
     receptionist = UserFactory(structure=trainer.structure, first_name="Léa", last_name="Martin")
-    data = {
-        "title": "Parcours été",
-        "place": "Médiathèque",
-        "starts_on": "2025-06-02",
-        "ends_on": "2025-06-30",
-        "capacity": 8,
-        "min_sessions": 4,
-        "trainers": [trainer.pk, receptionist.pk],
-    }
+    data = course_data(trainers=[trainer.pk, receptionist.pk])
     client = api_as(trainer)
     expected = {
         "trainers": ["Léa Martin does not have the trainer role: only trainers can run a course."],
