@@ -106,6 +106,11 @@ class Allocation(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "handed_over_at"], name="allocation_status_handed_idx"),
+            # A structure's follow-ups due: its active hand-overs past the delay. Without the
+            # structure first, a trainer's list walked every structure's backlog.
+            models.Index(
+                fields=["structure", "status", "handed_over_at"], name="allocation_struct_handed_idx"
+            ),
             models.Index(fields=["handed_over_at"], name="allocation_handed_over_idx"),
             # Devices with households today, gift or loan (the report's stock): read from
             # the indexes alone, with the items' index below.

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.core.scopes import within
 from apps.households.matching import name_or_phone
-from apps.households.selectors import households_visible_to
+from apps.households.selectors import visible_household_ids
 from apps.training.choices import EnrolmentStatus
 from apps.training.models import Enrolment
 from apps.training.selectors import enrolments_visible_to, with_progress
@@ -30,13 +30,12 @@ def allocations_visible_to(user):
 
 
 def can_see_household(user, allocation):
-    return households_visible_to(user).filter(pk=allocation.household_id).exists()
+    return allocation.household_id in visible_household_ids(user, [allocation.household_id])
 
 
-def visible_household_ids(user, allocations):
+def visible_allocation_household_ids(user, allocations):
     """Of these allocations' households, the ones ``user`` may see: one query for a page."""
-    ids = {allocation.household_id for allocation in allocations}
-    return set(households_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return visible_household_ids(user, {allocation.household_id for allocation in allocations})
 
 
 def allocation_list(user):

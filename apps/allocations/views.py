@@ -41,7 +41,7 @@ def allocation_list(request):
             "page_obj": page,
             "is_paginated": page.has_other_pages(),
             "allocations": page.object_list,
-            "visible_households": selectors.visible_household_ids(request.user, page.object_list),
+            "visible_households": selectors.visible_allocation_household_ids(request.user, page.object_list),
             "view": view if view in LISTS else "all",
             "statuses": AllocationStatus.choices,
             "query": f"view={view}" + (f"&status={status}" if status else ""),

@@ -11,11 +11,13 @@ from django.db.models import Count, Q
 from .models import Household, Neighbourhood
 
 
-def households_visible_to(user):
+def households_visible_to(user, *, among=None):
+    """The households ``user`` may see; of the ids ``among`` only, when given (a page's
+    households, to know which of them to show)."""
     if not user.has_perm("households.view_household"):
         return Household.objects.none()
     if user.has_perm("households.view_all_households"):
-        return Household.objects.all()
+        return Household.objects.all() if among is None else Household.objects.filter(pk__in=among)
     if user.structure_id is None:
         return Household.objects.none()
     # The ids of both groups, united first: each is one index range (the households the
@@ -25,11 +27,21 @@ def households_visible_to(user):
     # The enrolment model is reached through the reverse relation: training builds on
     # households, not the other way round.
     enrolment = Household.enrolments.rel.related_model
+    own_ids = Household.objects.filter(structure_id=user.structure_id).order_by().values("pk")
     followed_ids = (
         enrolment.objects.filter(course__structure_id=user.structure_id).order_by().values("household_id")
     )
-    own_ids = Household.objects.filter(structure_id=user.structure_id).order_by().values("pk")
+    if among is not None:
+        # Asked about a few: each group is searched for them alone, rather than listed whole.
+        own_ids = own_ids.filter(pk__in=among)
+        followed_ids = followed_ids.filter(household_id__in=among)
     return Household.objects.filter(pk__in=own_ids.union(followed_ids))
+
+
+def visible_household_ids(user, ids):
+    """Of the households ``ids``, those ``user`` may see: one query, whatever the size of
+    the user's scope."""
+    return set(households_visible_to(user, among=ids).order_by().values_list("pk", flat=True))
 
 
 def household_list(user):
@@ -59,9 +71,7 @@ def likely_duplicates_of(household):
 
 def duplicates_visible_to(user, duplicates):
     """The likely duplicates ``user`` may open; the others are only counted, never shown."""
-    visible = set(
-        households_visible_to(user).filter(pk__in=[d.pk for d in duplicates]).values_list("pk", flat=True)
-    )
+    visible = visible_household_ids(user, [duplicate.pk for duplicate in duplicates])
     return [duplicate for duplicate in duplicates if duplicate.pk in visible]
 
 

@@ -424,11 +424,11 @@ def visible_personal_ids(user, kind, ids):
     if not kind.personal_fields:
         return set(ids)
     if kind.key == "household":
-        from apps.households.selectors import households_visible_to
+        from apps.households.selectors import visible_household_ids
 
         if user.has_perm("households.view_all_households"):
             return set(ids)
-        return set(households_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        return visible_household_ids(user, ids)
     return set()
 
 

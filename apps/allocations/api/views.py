@@ -51,7 +51,9 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if getattr(self, "_page", None) is not None:
-            context["visible_households"] = selectors.visible_household_ids(self.request.user, self._page)
+            context["visible_households"] = selectors.visible_allocation_household_ids(
+                self.request.user, self._page
+            )
         return context
 
     def paginate_queryset(self, queryset):
