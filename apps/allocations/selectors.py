@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from apps.core.scopes import within
+from apps.devices.models import Device
 from apps.households.matching import name_or_phone
 from apps.households.selectors import visible_household_ids
 from apps.training.choices import EnrolmentStatus
@@ -38,14 +39,37 @@ def visible_allocation_household_ids(user, allocations):
     return visible_household_ids(user, {allocation.household_id for allocation in allocations})
 
 
+def _with_follow_up(allocations):
+    return allocations.annotate(
+        has_follow_up=Exists(FollowUp.objects.filter(allocation=OuterRef("pk"), reached=True))
+    )
+
+
 def allocation_list(user):
-    return (
+    """The lists, screen and API: a row shows the household's name and the devices' tags.
+    Only those are read; building the whole household, course and devices of every row
+    was a sixth of the page."""
+    return _with_follow_up(
+        allocations_visible_to(user)
+        .select_related("household", "enrolment")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AllocationItem.objects.select_related("device").only(
+                    "allocation", "device__asset_tag"
+                ),
+            ),
+            Prefetch("devices", queryset=Device.objects.only("pk")),
+        )
+    )
+
+
+def allocation_details(user):
+    """Allocations with everything their own page, or a household's page, shows."""
+    return _with_follow_up(
         allocations_visible_to(user)
         .select_related("household__neighbourhood", "enrolment__course", "structure")
-        .prefetch_related(
-            Prefetch("items", queryset=AllocationItem.objects.select_related("device")), "devices"
-        )
-        .annotate(has_follow_up=Exists(FollowUp.objects.filter(allocation=OuterRef("pk"), reached=True)))
+        .prefetch_related(Prefetch("items", queryset=AllocationItem.objects.select_related("device")))
     )
 
 
@@ -79,7 +103,7 @@ def overdue_loans(user, *, today=None):
 
 
 def allocations_of_household(user, household):
-    return allocation_list(user).filter(household=household)
+    return allocation_details(user).filter(household=household)
 
 
 def follow_ups_visible_to(user):

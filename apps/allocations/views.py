@@ -23,7 +23,7 @@ LISTS = {
 
 
 def get_allocation(user, pk):
-    return get_object_or_404(selectors.allocation_list(user), pk=pk)
+    return get_object_or_404(selectors.allocation_details(user), pk=pk)
 
 
 @permission_required("allocations.view_allocation", raise_exception=True)
