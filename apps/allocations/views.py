@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
+from apps.core.ids import parse_id
 from apps.core.paginator import DeferredJoinPaginator
 from apps.core.views import LIST_PAGE_SIZE, PICK_LIST_SIZE
 
@@ -84,8 +85,8 @@ def allocation_create(request):
 
 
 def _reservable_enrolment(user, pk):
-    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
-    return selectors.reservable_enrolment(user, int(pk)) if pk.isascii() and pk.isdigit() else None
+    pk = parse_id(pk)
+    return selectors.reservable_enrolment(user, pk) if pk is not None else None
 
 
 def _choose_household(request, device_tag, *, refused):

@@ -8,6 +8,7 @@ row 1), and collects every problem instead of stopping at the first one. It writ
 
 import csv
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -156,7 +157,13 @@ def _csv_table(content, parsed):
         return None
     first_line = text.lstrip().splitlines()[0] if text.strip() else ""
     delimiter = max(",;\t", key=first_line.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        # newline="": the csv module splits the lines itself, so that a quoted field may hold
+        # a line break and a file from an old Mac (bare carriage returns) reads as lines.
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        parsed.error(0, "file", _("This CSV file cannot be read: %(problem)s.") % {"problem": exc})
+        return None
 
 
 def _xlsx_table(content, parsed):
@@ -273,6 +280,8 @@ def _gigabytes(text):
     if not match:
         return None
     number = float(match.group(1).replace(",", "."))
+    if not math.isfinite(number):  # 400 digits read as infinity
+        return None
     unit = (match.group(2) or "g").lower()
     if unit in {"to", "tb", "t"}:
         number *= 1000

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
+from apps.core.validators import not_in_the_future, plausible_moment
 
 from .choices import (
     ConditionGrade,
@@ -20,6 +21,10 @@ from .choices import (
 )
 
 # Kinds that normally hold a drive: their storage must be known before they are ready.
+# Beyond any computer a programme is given (a workstation has 512 GB of RAM, a NAS tens of
+# TB): a larger figure is a typing slip, such as a size in MB typed as GB.
+MAX_RAM_GB = 2048
+MAX_STORAGE_GB = 100_000
 DATA_BEARING_KINDS = {DeviceKind.DESKTOP, DeviceKind.LAPTOP, DeviceKind.ALL_IN_ONE, DeviceKind.TABLET}
 
 
@@ -120,11 +125,14 @@ class Device(models.Model):
     model = models.CharField(_("model"), max_length=150, blank=True)
     serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
     cpu = models.CharField(_("processor"), max_length=150, blank=True)
-    ram_gb = models.PositiveSmallIntegerField(_("RAM (GB)"), null=True, blank=True)
+    ram_gb = models.PositiveSmallIntegerField(
+        _("RAM (GB)"), null=True, blank=True, validators=[MaxValueValidator(MAX_RAM_GB)]
+    )
     storage_gb = models.PositiveIntegerField(
         _("storage (GB)"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_STORAGE_GB)],
         help_text=_("0 when the device has no storage drive; empty while not yet known."),
     )
     storage_type = models.CharField(_("storage type"), max_length=10, choices=StorageType.choices, blank=True)
@@ -274,7 +282,9 @@ class Intervention(models.Model):
         related_name="+",
     )
     performed_by_name = models.CharField(_("performed by"), max_length=150, blank=True)
-    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    performed_at = models.DateTimeField(
+        _("performed at"), default=timezone.now, validators=[plausible_moment, not_in_the_future]
+    )
 
     history = audited_history()
 
@@ -300,7 +310,9 @@ class Erasure(models.Model):
     tool = models.CharField(_("tool"), max_length=100, blank=True)
     drive_serial = models.CharField(_("drive serial number"), max_length=100)
     result = models.CharField(_("result"), max_length=10, choices=ErasureResult.choices)
-    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    performed_at = models.DateTimeField(
+        _("performed at"), default=timezone.now, validators=[plausible_moment, not_in_the_future]
+    )
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("operator"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from apps.core.exceptions import DomainError
+from apps.core.ids import is_id, parse_id
 from labels import LAYOUTS, MAX_LABELS_PER_REQUEST, LabelData, LabelError, render_pdf, render_png
 
 from .filtersets import DeviceFilterSet, normalise_tag
@@ -220,12 +221,13 @@ def select_devices(*, device_ids=None, asset_tags=None, donation=None, filters=N
         )
 
     if device_ids is not None:
-        return _explicit_selection(device_ids, "devices", "pk", lambda value: int(value))
+        return _explicit_selection(device_ids, "devices", "pk", _device_id)
     if asset_tags is not None:
         return _explicit_selection(asset_tags, "asset_tags", "asset_tag", normalise_tag)
     if donation is not None:
         if not isinstance(donation, Donation):
-            donation = Donation.objects.filter(pk=donation).first() if str(donation).isdigit() else None
+            donation_id = parse_id(donation)
+            donation = Donation.objects.filter(pk=donation_id).first() if donation_id else None
             if donation is None:
                 raise DomainError(
                     _("This donation does not exist."), code="unknown_donation", field="donation"
@@ -251,6 +253,13 @@ def select_devices(*, device_ids=None, asset_tags=None, donation=None, filters=N
         )
     devices = _bounded(filterset.qs.order_by("asset_tag"), "filters", _("No device matches these filters."))
     return Selection(devices, "liste")
+
+
+def _device_id(value):
+    number = int(value)
+    if not is_id(number):
+        raise ValueError(value)
+    return number
 
 
 def _explicit_selection(values, field, key, clean):

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
+from apps.core.ids import parse_id
 from apps.core.paginator import DeferredJoinPaginator
 from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 
@@ -544,8 +545,8 @@ def label_print(request):
     selection, selection_error = _label_selection(form, initial)
     donation = None
     if source == LabelPrintForm.SOURCE_DONATION:
-        donation_id = form["donation"].value()
-        if str(donation_id).isdigit():
+        donation_id = parse_id(form["donation"].value())
+        if donation_id is not None:
             donation = Donation.objects.filter(pk=donation_id).first()
     devices = selection.devices if selection else []
     return render(

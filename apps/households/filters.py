@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.ids import MAX_ID
+
 from .choices import ReferredBy
 from .matching import name_or_phone
 from .models import Household, Neighbourhood
@@ -35,7 +37,7 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class HouseholdApiFilter(HouseholdFilter):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
+from apps.core.validators import not_in_the_future, plausible_moment
 
 from .choices import AgeBracket, Gender, ReferredBy
 
@@ -79,7 +80,9 @@ class Household(models.Model):
         help_text=_("The partner that referred the household, for example “CCAS de Villeurbanne”."),
     )
     no_computer_at_home = models.BooleanField(_("no computer at home"), default=True)
-    consent_at = models.DateTimeField(_("consent given on"), default=timezone.now)
+    consent_at = models.DateTimeField(
+        _("consent given on"), default=timezone.now, validators=[plausible_moment, not_in_the_future]
+    )
     consent_text = models.TextField(_("wording of the consent"))
     gender = models.CharField(
         _("gender of the contact person"), max_length=10, choices=Gender.choices, blank=True

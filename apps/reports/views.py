@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from apps.core.ids import is_id
+
 from . import audit, charts, documents, exports, selectors, tables
 from .forms import HistoryFilterForm, PeriodForm
 from .periods import quick_periods
@@ -200,6 +202,6 @@ def history(request):
 
 @permission_required(PERMISSION, raise_exception=True)
 def object_history(request, kind, pk):
-    if kind not in audit.KINDS:
+    if kind not in audit.KINDS or not is_id(pk):
         raise Http404
     return _history(request, template="reports/object_history.html", record=(kind, pk))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
+from apps.core.validators import plausible_moment
 
 from .choices import EnrolmentStatus, Progress, SessionTopic
 
@@ -81,7 +82,7 @@ class Session(models.Model):
     course = models.ForeignKey(
         Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="sessions"
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[plausible_moment])
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
     topic = models.CharField(_("topic"), max_length=20, choices=SessionTopic.choices)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Optional, to say more."))

@@ -78,3 +78,10 @@ def test_api_docs_are_served_offline(client_as, technician):
     assert "swagger-ui" in html
     assert "cdn" not in html.lower()
     assert "https://" not in html
+
+
+def test_the_api_docs_page_answers_only_reading(client_as, technician):
+    client = client_as(technician)
+    assert client.head(reverse("api:docs")).status_code == 200
+    assert client.options(reverse("api:docs")).status_code == 405
+    assert client.post(reverse("api:docs")).status_code == 405

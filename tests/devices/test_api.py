@@ -149,6 +149,26 @@ def test_interventions_and_erasures(api_as, technician):
     assert set(bad.json()) >= {"method", "drive_serial", "result"}
 
 
+@pytest.mark.parametrize(
+    ("performed_at", "message"),
+    [
+        ("0001-01-01T00:00:00", "Datetime value out of range."),
+        ("9999-12-31T23:59:59+01:00", "Give a date between 2000 and 2099."),
+        ("2099-06-01T10:00:00+02:00", "This is in the future (06/01/2099 10 a.m.): give when it happened."),
+    ],
+)
+def test_an_intervention_dated_centuries_off_or_ahead_is_a_400(api_as, technician, performed_at, message):
+    device = DeviceFactory()
+    response = api_as(technician).post(
+        f"/api/devices/{device.pk}/interventions/",
+        {"kind": "cleaning", "description": "Dépoussiérage", "minutes": 10, "performed_at": performed_at},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"performed_at": [message]}
+    assert not device.interventions.exists()
+
+
 def test_import_dry_run_then_commit(api_as, technician):
     donation = DonationFactory()
     api = api_as(technician)

@@ -155,6 +155,34 @@ def test_xlsx_written_by_openpyxl_with_numbers_and_blank_lines(technician, tmp_p
     ]
 
 
+def test_line_breaks_of_every_system_and_inside_quoted_fields_are_read(technician):
+    # Old Mac files end their lines with a bare carriage return; a quoted note may hold one.
+    content = b'type,marque,notes\rportable,Dell,"rayure\r\ncapot"\rtablette,Samsung,\r'
+    donation, _ = run_import(technician, content)
+    assert sorted(Device.objects.filter(donation=donation).values_list("brand", "notes")) == [
+        ("Dell", "rayure\r\ncapot"),
+        ("Samsung", ""),
+    ]
+
+
+def test_a_csv_the_reader_cannot_split_is_rejected_with_a_message(technician):
+    # The csv module's own limit on one field (131,072 characters), far below the size limit.
+    errors = rejected(technician, b"type,notes\nportable," + b"a" * 140_000 + b"\n")
+    assert errors[0]["row"] == 0
+    assert errors[0]["message"].startswith("This CSV file cannot be read: field larger than field limit")
+    assert Device.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("ram", "1" + "0" * 400), ("ram", "3000000000"), ("ram", "4096 Go"), ("stockage", "200 To")],
+)
+def test_an_absurd_size_is_refused_on_its_row(technician, column, value):
+    errors = rejected(technician, f"type,{column}\nportable,{value}\nportable,8\n".encode())
+    assert [(e["row"], e["field"]) for e in errors] == [(2, "ram_gb" if column == "ram" else "storage_gb")]
+    assert Device.objects.count() == 0
+
+
 def test_nan_is_not_a_weight(technician):
     errors = rejected(technician, b"type,poids\nportable,NaN\nportable,1.5\n")
     assert [(e["row"], e["field"]) for e in errors] == [(2, "weight_kg")]

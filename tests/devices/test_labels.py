@@ -310,6 +310,21 @@ def test_an_empty_donation_or_list_is_refused(client_as, technician):
     assert page.context["selection_error"] == f"Donation {donation.number} has no device yet."
 
 
+@pytest.mark.parametrize("donation", ["²", "١٢", "-1", "99999999999999999999"])
+def test_a_donation_number_that_cannot_be_one_is_refused_on_the_form(client_as, technician, donation):
+    client = client_as(technician)
+    page = client.get(reverse("devices:label_print"), {"donation": donation})
+    assert page.status_code == 200
+    assert page.context["selection_error"] == "This donation does not exist."
+    form = post_print(client, source="donation", donation=donation)
+    assert form.errors
+
+
+def test_a_device_id_past_the_database_range_is_not_a_device():
+    with pytest.raises(printing.DomainError, match="Give a list of device ids."):
+        printing.select_devices(device_ids=[2**63])
+
+
 def test_too_many_labels_are_refused(client_as, technician, monkeypatch):
     monkeypatch.setattr(printing, "MAX_LABELS_PER_REQUEST", 3)
     donation = DonationFactory()
@@ -499,6 +514,14 @@ def test_api_gives_a_png_for_one_device(api_as, technician):
         (
             {"layout": "L7160", "devices": [999999]},
             {"devices": ["Unknown device: 999999."], "code": "unknown_device"},
+        ),
+        (
+            {"layout": "L7160", "devices": [2**70]},
+            {"devices": {"0": ["Ensure this value is less than or equal to 9223372036854775807."]}},
+        ),
+        (
+            {"layout": "L7160", "donation": 2**70},
+            {"donation": ["Ensure this value is less than or equal to 9223372036854775807."]},
         ),
         (
             {"layout": "L7160", "filters": {"status": "melted"}},

@@ -187,6 +187,18 @@ def test_interventions_and_erasures_are_recorded_from_the_device_page(client_as,
     assert "Barrette RAM" in html and "WD-1" in html
 
 
+@pytest.mark.parametrize("performed_at", ["0001-01-01T00:00", "9999-12-31T23:59", "2099-06-01T10:00"])
+def test_an_intervention_dated_centuries_off_or_in_the_future_is_refused(client_as, technician, performed_at):
+    device = DeviceFactory(status=DeviceStatus.RECONDITIONING)
+    response = client_as(technician).post(
+        reverse("devices:intervention_create", args=[device.asset_tag]),
+        {"kind": "cleaning", "description": "Dépoussiérage", "minutes": 10, "performed_at": performed_at},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["performed_at"]
+    assert not device.interventions.exists()
+
+
 def test_erasure_form_requires_the_drive_serial(client_as, technician):
     device = DeviceFactory()
     response = client_as(technician).post(

@@ -153,6 +153,28 @@ def test_editing_a_household(client_as, trainer, household_data):
     assert household.history.first().history_user == trainer
 
 
+@pytest.mark.parametrize(
+    ("consent_at", "message"),
+    [
+        ("0001-01-01T00:00", "Give a date between 2000 and 2099."),
+        ("2999-01-01T10:00", "Give a date between 2000 and 2099."),
+        ("2099-01-01T10:00", "This is in the future (01/01/2099 10 a.m.): give when it happened."),
+    ],
+)
+def test_a_consent_dated_centuries_off_or_ahead_is_refused(
+    client_as, trainer, household_data, consent_at, message
+):
+    household = HouseholdFactory(structure=trainer.structure, neighbourhood=household_data()["neighbourhood"])
+    data = {**form_data(household_data(contact_name="Changé")), "consent_at": consent_at}
+
+    response = client_as(trainer).post(reverse("households:household_update", args=[household.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"consent_at": [message]}
+    household.refresh_from_db()
+    assert household.contact_name != "Changé"
+
+
 def test_the_detail_page_shows_the_households_courses_in_the_trainers_scope(
     client_as, trainer, other_trainer
 ):

@@ -14,6 +14,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from apps.allocations import services as allocations
 from apps.devices import services as devices
@@ -119,7 +120,7 @@ def _ready(device, actor):
     devices.transition(device, DeviceStatus.RECONDITIONING, actor=actor)
     devices.record_erasure(
         device, actor=actor, method="overwrite", tool="nwipe", drive_serial=f"DRV-{device.pk}-{device.status}",
-        result="passed",
+        result="passed", performed_at=timezone.now(),  # the field's default is the real clock, not at()'s
     )  # fmt: skip
     return devices.transition(device, DeviceStatus.READY, actor=actor)
 
@@ -161,7 +162,7 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
         with at(created):
             return HouseholdFactory(
                 contact_name=name, neighbourhood=neighbourhood, structure=structure, created_at=created,
-                gender=gender, age_bracket=age, referred_by=referred_by,
+                consent_at=created, gender=gender, age_bracket=age, referred_by=referred_by,
             )  # fmt: skip
 
     s.h1 = household("Awa Diallo", s.buers, mediatheque, paris(2025, 1, 5, 10), "female", "26_44", "ccas")
@@ -258,7 +259,12 @@ def seeded(db, regie, mediatheque, other_association, agglomeration, technician,
         s.o2.refresh_from_db()
         devices.transition(s.o2, DeviceStatus.RECONDITIONING, actor=tech)
         devices.record_erasure(
-            s.o2, actor=tech, method="overwrite", drive_serial="DRV-o2-again", result="passed"
+            s.o2,
+            actor=tech,
+            method="overwrite",
+            drive_serial="DRV-o2-again",
+            result="passed",
+            performed_at=timezone.now(),
         )
         devices.transition(s.o2, DeviceStatus.READY, actor=tech)
     with at(paris(2025, 3, 5, 10)):

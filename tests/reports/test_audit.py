@@ -171,6 +171,12 @@ def test_object_history_page(client_as, coordinator, changed, in_english):
     )
 
 
+@pytest.mark.parametrize("kind", ["device", "household", "intervention"])
+def test_the_history_of_an_id_past_the_database_range_is_not_found(client_as, coordinator, kind):
+    url = reverse("reports:object_history", args=[kind, 2**63])
+    assert client_as(coordinator).get(url).status_code == 404
+
+
 def test_a_forged_cursor_starts_from_the_top(seeded):
     first = audit.history_page(size=5)
     assert [e.cursor for e in audit.history_page(size=5, cursor="not-a-cursor").entries] == [

@@ -114,6 +114,23 @@ def test_creating_a_session_in_someone_elses_course_reads_as_unknown(api_as, oth
     assert "does not exist" in response.json()["course"][0]
 
 
+@pytest.mark.parametrize(
+    ("starts_at", "message"),
+    [
+        ("0001-01-01T00:00:00", "Datetime value out of range."),
+        ("2150-09-01T14:00:00+02:00", "Give a date between 2000 and 2099."),
+    ],
+)
+def test_a_session_centuries_off_is_refused(api_as, trainer, course, starts_at, message):
+    response = api_as(trainer).post(
+        "/api/sessions/", {"course": course.pk, "starts_at": starts_at, "topic": "basic_use"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"starts_at": [message]}
+    assert not course.sessions.exists()
+
+
 def test_enrolling_answers_enrolled_then_waiting(api_as, trainer, course, make_households):
     client = api_as(trainer)
 

@@ -1,9 +1,9 @@
-from rest_framework import serializers
+from apps.core.api.serializers import ModelSerializer
 
 from ..models import Structure
 
 
-class StructureSerializer(serializers.ModelSerializer):
+class StructureSerializer(ModelSerializer):
     class Meta:
         model = Structure
         fields = ["id", "name", "kind", "city", "is_active"]

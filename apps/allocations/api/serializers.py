@@ -3,6 +3,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import ModelSerializer
 from apps.devices.models import Device
 from apps.households.selectors import households_visible_to
 
@@ -11,7 +12,7 @@ from ..choices import AllocationKind, DeviceUse, ReturnCondition
 from ..models import Allocation, FollowUp
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ModelSerializer):
     number = serializers.CharField(read_only=True)
     devices = serializers.PrimaryKeyRelatedField(many=True, queryset=Device.objects.all())
     device_tags = serializers.SerializerMethodField()
@@ -88,7 +89,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     uses = serializers.ListField(child=serializers.ChoiceField(choices=DeviceUse.choices), required=False)
 
     class Meta:

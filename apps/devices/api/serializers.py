@@ -1,7 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from apps.core.api.serializers import DateTimeField, ModelSerializer
 from apps.core.exceptions import DomainError
+from apps.core.ids import MAX_ID
 from labels import LAYOUTS
 
 from .. import printing
@@ -9,7 +11,7 @@ from ..choices import DeviceStatus
 from ..models import Device, Donation, Donor, Erasure, Intervention
 
 
-class DonorSerializer(serializers.ModelSerializer):
+class DonorSerializer(ModelSerializer):
     class Meta:
         model = Donor
         fields = [
@@ -27,7 +29,7 @@ class DonorSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class DonationSerializer(serializers.ModelSerializer):
+class DonationSerializer(ModelSerializer):
     number = serializers.CharField(read_only=True)
     device_count = serializers.IntegerField(read_only=True)
 
@@ -47,7 +49,7 @@ class DonationSerializer(serializers.ModelSerializer):
         read_only_fields = ["structure", "received_by"]
 
 
-class DeviceSerializer(serializers.ModelSerializer):
+class DeviceSerializer(ModelSerializer):
     title = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -101,7 +103,7 @@ class TransitionSerializer(serializers.Serializer):
     expected_status = serializers.ChoiceField(choices=DeviceStatus.choices, required=False)
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(ModelSerializer):
     class Meta:
         model = Intervention
         fields = [
@@ -117,7 +119,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         read_only_fields = ["device", "performed_by_name"]
 
 
-class ErasureSerializer(serializers.ModelSerializer):
+class ErasureSerializer(ModelSerializer):
     class Meta:
         model = Erasure
         fields = [
@@ -144,7 +146,7 @@ class ErasureSerializer(serializers.ModelSerializer):
 
 
 class TimelineEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = DateTimeField()
     kind = serializers.CharField()
     title = serializers.CharField()
     detail = serializers.CharField()
@@ -194,13 +196,17 @@ class LabelPrintSerializer(serializers.Serializer):
         default=printing.LabelFormat.PDF,
         help_text="pdf (any number of labels) or png (one device, for a label printer; 300 dpi).",
     )
-    devices = serializers.ListField(child=serializers.IntegerField(), required=False, help_text="Device ids.")
+    devices = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, help_text="Device ids."
+    )
     asset_tags = serializers.ListField(
         child=serializers.CharField(max_length=50),
         required=False,
         help_text="Asset tags of the devices.",
     )
-    donation = serializers.IntegerField(required=False, help_text="Id of a donation: all its devices.")
+    donation = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Id of a donation: all its devices."
+    )
     filters = serializers.DictField(
         child=serializers.JSONField(),
         required=False,

@@ -1,16 +1,18 @@
 from rest_framework import serializers
 
+from apps.core.api.serializers import ModelSerializer
+
 from ..models import Household, Neighbourhood
 from ..services import HOUSEHOLD_FIELDS
 
 
-class NeighbourhoodSerializer(serializers.ModelSerializer):
+class NeighbourhoodSerializer(ModelSerializer):
     class Meta:
         model = Neighbourhood
         fields = ["id", "name", "code", "is_priority"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     """A household with its personal fields: only served to roles with ``view_household``
     (trainers within their scope, coordinators); other endpoints refer to it by id only."""
 

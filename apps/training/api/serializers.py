@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.accounts.models import Structure
+from apps.core.api.serializers import ModelSerializer
 from apps.households.selectors import households_visible_to
 
 from .. import selectors
@@ -9,7 +10,7 @@ from ..models import Attendance, Course, Enrolment, Session
 from .fields import VisiblePrimaryKeyField
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ModelSerializer):
     structure = serializers.PrimaryKeyRelatedField(
         queryset=Structure.objects.all(),
         required=False,
@@ -39,7 +40,7 @@ class CourseSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ModelSerializer):
     course = VisiblePrimaryKeyField(scope=selectors.courses_visible_to)
     present_count = serializers.IntegerField(read_only=True)
 
@@ -48,7 +49,7 @@ class SessionSerializer(serializers.ModelSerializer):
         fields = ["id", "course", "starts_at", "duration_minutes", "topic", "title", "place", "present_count"]
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(ModelSerializer):
     """``status`` moves only through actions (create, withdraw); ``completed`` is computed
     from attendance against the course's ``min_sessions``."""
 
@@ -93,7 +94,7 @@ class WithdrawalResultSerializer(EnrolmentSerializer):
         fields = [*EnrolmentSerializer.Meta.fields, "promoted"]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ModelSerializer):
     household = serializers.IntegerField(source="enrolment.household_id", read_only=True)
 
     class Meta:
