@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
+from apps.core.validators import not_in_the_future, plausible_date
 
 from .choices import AllocationKind, AllocationStatus, ReturnCondition
 
@@ -43,7 +44,11 @@ class Allocation(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AllocationKind.choices)
     due_on = models.DateField(
-        _("due on"), null=True, blank=True, help_text=_("For a loan: when it comes back.")
+        _("due on"),
+        null=True,
+        blank=True,
+        help_text=_("For a loan: when it comes back."),
+        validators=[plausible_date],
     )
     status = models.CharField(
         _("status"),
@@ -175,7 +180,9 @@ class FollowUp(models.Model):
     allocation = models.ForeignKey(
         Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="follow_ups"
     )
-    contacted_on = models.DateField(_("contacted on"), default=timezone.localdate)
+    contacted_on = models.DateField(
+        _("contacted on"), default=timezone.localdate, validators=[plausible_date, not_in_the_future]
+    )
     reached = models.BooleanField(_("household reached"))
     in_use = models.BooleanField(_("computer in use"), null=True, blank=True)
     uses = models.JSONField(_("uses"), default=list, blank=True)

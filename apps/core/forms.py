@@ -1,3 +1,24 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .ids import parse_id
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a value that cannot be an id before its query: Django checks each
+    id alone (and skips one past 64 bits), then asks for them all with ``IN``, which SQLite
+    refused with a 500 for such a number."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)
+
+
 def add_domain_error(form, error):
     """Show a service's refusal on the form: on its field when the form has it, else on top."""
     field = error.field if error.field in form.fields else None

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import DomainError
+from apps.core.forms import ModelMultipleChoiceField
 from apps.core.widgets import LongSelect
 
 from . import printing
@@ -242,9 +243,7 @@ class BulkTransitionForm(forms.Form):
 
     BULK_STATUSES = [DeviceStatus.DIAGNOSIS, DeviceStatus.RECONDITIONING, DeviceStatus.READY]
 
-    devices = forms.ModelMultipleChoiceField(
-        queryset=Device.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    devices = ModelMultipleChoiceField(queryset=Device.objects.none(), widget=forms.CheckboxSelectMultiple)
     to = forms.ChoiceField(
         label=_("Move the selected devices to"), choices=[(s.value, s.label) for s in BULK_STATUSES]
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
-from apps.core.validators import not_in_the_future, plausible_moment
+from apps.core.validators import not_in_the_future, plausible_date, plausible_moment
 
 from .choices import (
     ConditionGrade,
@@ -61,7 +61,9 @@ class Donation(models.Model):
     donor = models.ForeignKey(
         Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="donations"
     )
-    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    received_on = models.DateField(
+        _("received on"), default=timezone.localdate, validators=[plausible_date, not_in_the_future]
+    )
     site = models.CharField(_("collection site"), max_length=200, blank=True)
     structure = models.ForeignKey(
         "accounts.Structure",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import ModelMultipleChoiceField
 from apps.households.models import Household
 
 from . import selectors
@@ -30,6 +31,7 @@ class CourseForm(forms.ModelForm):
             "trainers": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"trainers": ModelMultipleChoiceField}
 
     def __init__(self, *args, structure, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.history import audited_history
-from apps.core.validators import plausible_moment
+from apps.core.validators import plausible_date, plausible_moment
 
 from .choices import EnrolmentStatus, Progress, SessionTopic
 
@@ -33,8 +33,8 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("trainers"), related_name="courses_trained", blank=True
     )
     place = models.CharField(_("place"), max_length=200)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[plausible_date])
+    ends_on = models.DateField(_("ends on"), validators=[plausible_date])
     capacity = models.PositiveSmallIntegerField(_("capacity"), help_text=_("Number of households."))
     min_sessions = models.PositiveSmallIntegerField(
         _("sessions to attend"),

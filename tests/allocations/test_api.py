@@ -7,7 +7,7 @@ import pypdfium2
 import pytest
 from django.utils import timezone
 
-from apps.allocations.models import Allocation
+from apps.allocations.models import Allocation, FollowUp
 
 from .conftest import ready_device
 
@@ -98,6 +98,20 @@ def test_follow_ups_endpoint(api_as, trainer, completed, kit):
         "school",
         "job_search",
     ]
+
+
+def test_a_contact_dated_ahead_and_a_return_centuries_away_are_refused(api_as, trainer, completed, kit):
+    api = api_as(trainer)
+    far = reserve(api, completed.household, kit, due_on="9999-12-31")
+    assert far.status_code == 400
+    assert far.json() == {"due_on": ["Give a date between 2000 and 2099."]}
+    pk = reserve(api, completed.household, kit, kind="gift", due_on=None).json()["id"]
+    api.post(f"/api/allocations/{pk}/hand_over/")
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    ahead = api.post("/api/follow-ups/", {"allocation": pk, "reached": True, "contacted_on": tomorrow})
+    assert ahead.status_code == 400
+    assert "This is in the future" in ahead.json()["contacted_on"][0]
+    assert not FollowUp.objects.exists()
 
 
 class TestScoping:

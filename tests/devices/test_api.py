@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
 
-from .factories import DeviceFactory, DonationFactory, ErasureFactory
+from .factories import DeviceFactory, DonationFactory, DonorFactory, ErasureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,22 @@ def test_donor_and_donation_contract(api_as, technician):
         == {"kind": ["« bank » n'est pas un choix valide."]}
         or "kind" in api.post("/api/donors/", {"name": "X", "kind": "bank"}).json()
     )
+
+
+@pytest.mark.parametrize(
+    ("received_on", "message"),
+    [
+        ("0001-01-01", "Give a date between 2000 and 2099."),
+        ("2099-12-31", "This is in the future (12/31/2099): give when it happened."),
+    ],
+)
+def test_a_donation_received_centuries_ago_or_ahead_is_refused(
+    api_as, technician, in_english, received_on, message
+):
+    donor = DonorFactory()
+    response = api_as(technician).post("/api/donations/", {"donor": donor.pk, "received_on": received_on})
+    assert response.status_code == 400
+    assert response.json() == {"received_on": [message]}
 
 
 def test_create_device_gives_a_read_only_tag_and_status(api_as, technician):

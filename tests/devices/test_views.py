@@ -336,6 +336,21 @@ def test_moving_a_batch_from_the_donation_page_is_all_or_nothing(client_as, tech
     assert erased[0].status_changes.latest("at").note == "lot testé"
 
 
+@pytest.mark.parametrize("forged", [2**70, 2**63, -(10**20), "²"])
+def test_a_forged_device_id_in_a_batch_is_refused_and_nothing_moves(client_as, technician, forged):
+    donation = DonationFactory()
+    device = DeviceFactory(donation=donation)
+    response = client_as(technician).post(
+        reverse("devices:donation_bulk_transition", args=[donation.pk]),
+        {"devices": [device.pk, forged], "to": "diagnosis"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Tick at least one device and choose where to move them." in response.content.decode()
+    device.refresh_from_db()
+    assert device.status == DeviceStatus.COLLECTED
+
+
 def _device_with_a_long_life(events):
     """A device with ``events`` events spread over years: status moves every other day, and
     every fifth event an intervention, so the providers interleave."""

@@ -108,6 +108,25 @@ def test_the_course_form_refuses_an_end_before_the_start(client_as, trainer):
     assert not Course.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"trainers": ["99999999999999999999"]}, "trainers"),
+        ({"starts_on": "0001-01-01", "ends_on": "0001-01-31"}, "starts_on"),
+        ({"ends_on": "9999-12-31"}, "ends_on"),
+    ],
+)
+def test_the_course_form_refuses_forged_trainers_and_dates_centuries_off(client_as, trainer, changes, field):
+    data = {"title": "X", "place": "Y", "starts_on": "2025-03-03", "ends_on": "2025-03-31", "capacity": "8",
+            "min_sessions": "4", "trainers": [trainer.pk], **changes}  # fmt: skip
+
+    response = client_as(trainer).post(reverse("training:course_create"), data)
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Course.objects.exists()
+
+
 def test_adding_sessions_and_refusing_one_outside_the_course(client_as, trainer, course):
     client = client_as(trainer)
     url = reverse("training:session_create", args=[course.pk])
