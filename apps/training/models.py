@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -35,10 +36,15 @@ class Course(models.Model):
     place = models.CharField(_("place"), max_length=200)
     starts_on = models.DateField(_("starts on"), validators=[plausible_date])
     ends_on = models.DateField(_("ends on"), validators=[plausible_date])
-    capacity = models.PositiveSmallIntegerField(_("capacity"), help_text=_("Number of households."))
+    # Generous bounds that only a typing slip crosses (32,767 households, sessions or minutes
+    # were accepted, the column's own limit).
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), help_text=_("Number of households."), validators=[MaxValueValidator(1000)]
+    )
     min_sessions = models.PositiveSmallIntegerField(
         _("sessions to attend"),
         help_text=_("The course is completed by a household that attended at least this many sessions."),
+        validators=[MaxValueValidator(200)],
     )
     created_at = models.DateTimeField(_("created on"), default=timezone.now, editable=False)
 
@@ -83,7 +89,9 @@ class Session(models.Model):
         Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="sessions"
     )
     starts_at = models.DateTimeField(_("starts at"), validators=[plausible_moment])
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=120, validators=[MaxValueValidator(12 * 60)]
+    )
     topic = models.CharField(_("topic"), max_length=20, choices=SessionTopic.choices)
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Optional, to say more."))
     place = models.CharField(

@@ -131,6 +131,18 @@ def test_a_session_centuries_off_is_refused(api_as, trainer, course, starts_at, 
     assert not course.sessions.exists()
 
 
+def test_sizes_only_a_typing_slip_reaches_are_refused(api_as, trainer, course):
+    api = api_as(trainer)
+    too_big = api.post("/api/courses/", course_data(capacity=32767, min_sessions=32767), format="json")
+    assert too_big.status_code == 400
+    assert set(too_big.json()) == {"capacity", "min_sessions"}
+    session = {"course": course.pk, "starts_at": timezone.now().isoformat(), "topic": "basic_use"}
+    day_long = api.post("/api/sessions/", {**session, "duration_minutes": 32767}, format="json")
+    assert day_long.status_code == 400
+    assert list(day_long.json()) == ["duration_minutes"]
+    assert api.post("/api/sessions/", {**session, "duration_minutes": 180}, format="json").status_code == 201
+
+
 def test_enrolling_answers_enrolled_then_waiting(api_as, trainer, course, make_households):
     client = api_as(trainer)
 
