@@ -158,8 +158,8 @@ def _csv_table(content, parsed):
     first_line = text.lstrip().splitlines()[0] if text.strip() else ""
     delimiter = max(",;\t", key=first_line.count)
     try:
-        # newline="": the csv module splits the lines itself, so that a quoted field may hold
-        # a line break and a file from an old Mac (bare carriage returns) reads as lines.
+        # newline="": the csv module splits the lines itself, so that a file from an old Mac
+        # (bare carriage returns) reads as lines rather than failing as one long line.
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         parsed.error(0, "file", _("This CSV file cannot be read: %(problem)s.") % {"problem": exc})

@@ -1,4 +1,5 @@
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -128,7 +129,9 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The agreement to sign")})
     @action(detail=True, methods=["get"], url_path="agreement.pdf")
     def agreement(self, request, pk=None):
-        allocation = self.get_object()
+        # The agreement names the household's neighbourhood, the course and the structure:
+        # the whole allocation, not a list's row.
+        allocation = get_object_or_404(selectors.allocation_details(request.user), pk=self.get_object().pk)
         if not selectors.can_see_household(request.user, allocation):
             raise NotFound()
         response = HttpResponse(documents.agreement_pdf(allocation), content_type="application/pdf")
