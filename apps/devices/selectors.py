@@ -1,26 +1,28 @@
 """Reads for the device screens and API. They own the joins, so lists cost a fixed number
 of queries whatever their length."""
 
-from django.db.models import OuterRef
+from django.db.models import Exists, OuterRef
 
 from apps.core.expressions import count_of
 
 from .choices import DeviceStatus
 from .filtersets import normalise_tag
 from .models import Device, Donation, Donor, Erasure
+from .services import valid_erasures
 
 
 def device_list():
     return Device.objects.select_related("donation__donor").order_by("-pk")
 
 
-def device_by_tag(tag):
-    """The device with this asset tag, or ``None``."""
-    return (
-        Device.objects.select_related("donation__donor", "donation__structure")
-        .filter(asset_tag=normalise_tag(tag))
-        .first()
-    )
+def device_by_tag(tag, *, with_erasure_state=False):
+    """The device with this asset tag, or ``None``. ``with_erasure_state``: also
+    ``valid_erasure``, whether it has the passed erasure it needs to be ready, in the same
+    query (the device page shows it)."""
+    devices = Device.objects.select_related("donation__donor", "donation__structure")
+    if with_erasure_state:
+        devices = devices.annotate(valid_erasure=Exists(valid_erasures(OuterRef("pk"))))
+    return devices.filter(asset_tag=normalise_tag(tag)).first()
 
 
 def donation_list():

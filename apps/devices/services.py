@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import Exists, Model, Q, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, Subquery
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,15 +74,20 @@ def check_move(from_status, to_status, *, via_allocation=False):
         )
 
 
-def has_valid_erasure(device):
-    """A passed erasure recorded since the device last came back from a household."""
-    returns = device.status_changes.filter(to_status=S.RETURNED)
+def valid_erasures(device):
+    """The passed erasures recorded since ``device`` (a device, or ``OuterRef("pk")`` in a
+    query of devices) last came back from a household: what it needs to be ready."""
+    # Relative to each erasure's own device, so that the same query serves inside a query of
+    # devices, where ``OuterRef("pk")`` one level down would name the erasure.
+    returns = StatusChange.objects.filter(device=OuterRef("device"), to_status=S.RETURNED)
     last_return = returns.order_by("-at").values("at")[:1]
-    return (
-        device.erasures.filter(result=ErasureResult.PASSED)
-        .filter(Q(performed_at__gte=Subquery(last_return)) | ~Exists(returns))
-        .exists()
+    return Erasure.objects.filter(device=device, result=ErasureResult.PASSED).filter(
+        Q(performed_at__gte=Subquery(last_return)) | ~Exists(returns)
     )
+
+
+def has_valid_erasure(device):
+    return valid_erasures(device).exists()
 
 
 def transition(device, to, *, actor, note="", weight_kg=None, expected_status=None, via_allocation=False):

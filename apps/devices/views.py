@@ -41,8 +41,8 @@ from .models import Donation, Donor
 from .timeline import device_timeline, recent_timeline
 
 
-def get_device(tag):
-    device = selectors.device_by_tag(tag)
+def get_device(tag, **options):
+    device = selectors.device_by_tag(tag, **options)
     if device is None:
         raise Http404(_("No device has the asset tag %(tag)s.") % {"tag": tag})
     return device
@@ -96,7 +96,7 @@ ERASURES_ON_CARD = 3
 
 @permission_required("devices.view_device", raise_exception=True)
 def device_detail(request, tag):
-    device = get_device(tag)
+    device = get_device(tag, with_erasure_state=True)
     can_move = request.user.has_perm("devices.change_device_status")
     moves = services.manual_moves(device.status) if can_move else []
     timeline, older_events = recent_timeline(device)
@@ -114,7 +114,7 @@ def device_detail(request, tag):
             "older_events": older_events,
             "erasures": erasures[:ERASURES_ON_CARD],
             "older_erasures": len(erasures) > ERASURES_ON_CARD,
-            "valid_erasure": services.has_valid_erasure(device) if device.has_storage else None,
+            "valid_erasure": device.valid_erasure if device.has_storage else None,
         },
     )
 

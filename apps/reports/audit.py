@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.fields.files import FieldFile
 from django.urls import NoReverseMatch, reverse
@@ -49,8 +50,10 @@ class Kind:
     def model(self):
         return apps.get_model(self.model_path)
 
-    @property
+    @cached_property
     def history_model(self):
+        # ``Model.history`` builds a new manager class on each access (simple-history's
+        # descriptor calls ``from_queryset``): 0.6 ms, a dozen times per page.
         return self.model.history.model
 
 
@@ -71,6 +74,7 @@ KINDS = {
     )
 }  # fmt: skip
 RANK = {key: rank for rank, key in enumerate(KINDS)}
+KIND_KEYS = list(KINDS)
 
 
 @dataclass
@@ -135,8 +139,8 @@ class Entry:
         }  # fmt: skip
         return titles[self.kind.key]()
 
-    @property
-    def url(self):
+    @cached_property
+    def url(self):  # the page asks twice; ``device_tag`` is set by then (``_describe``)
         r = self.record
         try:
             if self.kind.key == "device":
@@ -221,8 +225,8 @@ def history_page(
     dates, both included (Paris time); ``record``: ``(kind key, pk)`` for one record's own
     history (with its related records); ``cursor``: from a previous page, read towards the
     past, or towards the present when ``newer``. Runs a fixed number of queries per page:
-    one per kind read (where each candidate stands), one per kind on the page (its rows), one
-    per kind on the page for the previous versions, one for device tags.
+    one for where the candidates of every kind stand, one per kind on the page (its rows and
+    their previous versions), one per kind of record the changes name, one for device tags.
     """
     position = decode_cursor(cursor) if cursor else None
     newer = newer and position is not None
@@ -244,19 +248,20 @@ def history_page(
         common &= Q(history_date__lt=_local_midnight(until + timedelta(days=1)))
 
     order = ("history_date", "history_id") if newer else ("-history_date", "-history_id")
-    # First the place of each candidate in the feed (its instant and id, size + 1 per kind),
-    # then the whole rows of the page's entries only: reading whole rows for every kind was
-    # 400 historical records built for a page of 50.
-    candidates = []
+    # First the place of each candidate in the feed (its instant, kind and id), then the
+    # whole rows of the page's entries only: reading whole rows for every kind was 400
+    # historical records built for a page of 50.
+    arms = []
     for key, condition in filters.items():
         queryset = KINDS[key].history_model.objects.filter(common, condition)
         if position is not None:
             queryset = queryset.filter(_past(position, RANK[key], older=not newer))
-        places = queryset.order_by(*order).values_list("history_date", "history_id")[: size + 1]
-        candidates.extend((when, RANK[key], history_id, key) for when, history_id in places)
-    candidates.sort(reverse=not newer)
-    more = len(candidates) > size
-    chosen = candidates[:size]
+        arms.append(
+            (RANK[key], queryset.order_by(*order).values_list("history_date", "history_id")[: size + 1])
+        )
+    places = _merged(arms, descending=not newer, limit=size + 1)
+    more = len(places) > size
+    chosen = [(rank, history_id) for _when, rank, history_id in places[:size]]
     if newer:
         chosen.reverse()
     entries = _entries(chosen)
@@ -272,41 +277,67 @@ def history_page(
     )
 
 
+def _merged(arms, *, descending, limit):
+    """The first ``limit`` places in the feed's order (instant, kind rank, history id) among
+    ``arms``, pairs of a kind's rank and its queryset of ``(history_date, history_id)``, each
+    ordered and sliced: one query, a ``UNION ALL`` of them. Django refuses to combine sliced
+    querysets on SQLite, so the statement is put together from each arm's own SQL; values
+    travel only as the database's parameters."""
+    if not arms:
+        return []
+    using = arms[0][1].db
+    connection = connections[using]
+    when, history_id = connection.ops.quote_name("history_date"), connection.ops.quote_name("history_id")
+    statements, params = [], []
+    for number, (rank, queryset) in enumerate(arms):
+        sql, arm_params = queryset.query.get_compiler(using=using).as_sql()
+        statements.append(f"SELECT {when}, {int(rank)}, {history_id} FROM ({sql}) arm{number}")
+        params.extend(arm_params)
+    direction = "DESC" if descending else "ASC"
+    order = f" ORDER BY 1 {direction}, 2 {direction}, 3 {direction} LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(statements) + order, params)
+        return cursor.fetchall()
+
+
 def _entries(chosen):
-    """The page's entries, in the order of ``chosen`` (instant, rank, history id, kind key):
-    one query per kind on the page, each row with the id of its record's previous version."""
+    """The page's entries, in the order of ``chosen`` (kind rank, history id), each with the
+    row of its record's previous version: one query per kind on the page, reading both."""
     ids_by_kind = defaultdict(list)
-    for _when, _rank, history_id, key in chosen:
-        ids_by_kind[key].append(history_id)
-    records = {}
+    for rank, history_id in chosen:
+        ids_by_kind[KIND_KEYS[rank]].append(history_id)
+    versions = {}
     for key, ids in ids_by_kind.items():
         history = KINDS[key].history_model.objects
-        previous = history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by(
+        before = history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by(
             "-history_id"
         )
-        for row in history.filter(history_id__in=ids).annotate(
-            previous_id=Subquery(previous.values("history_id")[:1])
-        ):
-            records[key, row.history_id] = row
-    return [
-        Entry(KINDS[key], records[key, history_id])
-        for _when, _rank, history_id, key in chosen
-        if (key, history_id) in records
-    ]
+        previous_ids = history.filter(history_id__in=ids).values(
+            previous_id=Subquery(before.values("history_id")[:1])
+        )
+        rows = history.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+        # The query read exactly each entry's previous row, so the row before an entry is
+        # the latest earlier row of the same record among those read.
+        wanted, latest = set(ids), {}
+        for row in sorted(rows, key=lambda row: row.history_id):
+            if row.history_id in wanted:
+                versions[key, row.history_id] = (row, latest.get(row.id))
+            latest[row.id] = row
+    entries = []
+    for rank, history_id in chosen:
+        key = KIND_KEYS[rank]
+        if (key, history_id) in versions:
+            row, previous = versions[key, history_id]
+            entries.append(Entry(KINDS[key], row, changes_of(row, previous)))
+    return entries
 
 
 def _describe(entries):
-    """Fill in each entry's changes against the previous version of its record, and the asset
-    tag of the device an intervention or erasure was on: one query per kind on the page."""
+    """Name what the page's changes point to, and the asset tag of the device an
+    intervention or erasure was on."""
     by_kind = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind.key].append(entry)
-    for key, kind_entries in by_kind.items():
-        kind = KINDS[key]
-        wanted = {e.record.previous_id for e in kind_entries if e.record.previous_id}
-        previous = {row.history_id: row for row in kind.history_model.objects.filter(history_id__in=wanted)}
-        for entry in kind_entries:
-            entry.changes = changes_of(entry.record, previous.get(entry.record.previous_id))
     _show_page(entries)
     device_ids = {e.record.device_id for key in ("intervention", "erasure") for e in by_kind.get(key, [])}
     if device_ids:

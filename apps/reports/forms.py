@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Structure
+from apps.core.widgets import LongSelect
 
 from .audit import KINDS
 from .periods import Period, period_errors, year_to_date
@@ -53,6 +54,7 @@ class HistoryFilterForm(forms.Form):
         queryset=get_user_model().objects.order_by("last_name", "first_name", "username"),
         required=False,
         empty_label=_("Anyone"),
+        widget=LongSelect,  # every user who ever worked in the programme
     )
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())

@@ -471,3 +471,31 @@ def test_every_erasure_log_stays_reachable_from_the_whole_timeline(client_as, te
     # HTML's datetime attribute: to the second, in UTC (no microseconds, which it refuses).
     stamps = re.findall(r'<time datetime="([^"]+)"', html)
     assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps)
+
+
+def test_the_erasure_card_says_whether_the_drive_is_erased_since_the_last_return(
+    client_as, technician, in_english
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.devices.models import StatusChange
+
+    device = DeviceFactory(storage_gb=256, status=DeviceStatus.RECONDITIONING)
+    client = client_as(technician)
+
+    def card():
+        html = client.get(device.get_absolute_url()).content.decode()
+        return html.split('id="erasure-title"')[1].split("</section>")[0]
+
+    assert "To erase" in card()
+    ErasureFactory(device=device, result="failed")
+    assert "To erase" in card()
+    ErasureFactory(device=device, performed_at=timezone.now() - timedelta(days=30))
+    assert "Erased" in card() and "To erase" not in card()
+    # Back from a household: the erasure before the return no longer counts.
+    StatusChange.objects.create(device=device, from_status="allocated", to_status="returned")
+    assert "To erase" in card()
+    ErasureFactory(device=device)
+    assert "Erased" in card()
