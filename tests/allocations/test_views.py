@@ -13,7 +13,7 @@ from apps.core.views import PICK_LIST_SIZE
 from apps.devices.models import Device
 from tests.factories import CourseFactory, EnrolmentFactory
 
-from .conftest import ready_device
+from .conftest import attend, ready_device
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,41 @@ def test_the_allocations_list_pages_newest_reservation_first_with_a_fixed_number
     assert list(first) == newer[::-1]
     assert list(second) == [oldest]
     assert len(with_a_page) == len(with_one)
+
+
+@pytest.mark.parametrize("view", ["all", "follow_ups", "overdue"])
+def test_each_allocation_list_costs_the_same_queries_for_one_row_or_six(
+    client_as, trainer, course, settings, view
+):
+    """The three lists a trainer works from read a row's household and devices with the
+    page, not one query per row."""
+    from apps.allocations import services
+
+    settings.FOLLOW_UP_DELAY_DAYS = 0
+    today = timezone.localdate()
+
+    def overdue_loan_to_follow_up():
+        enrolment = EnrolmentFactory(course=course, household__structure=course.structure)
+        attend(enrolment, 4)
+        kit = [ready_device(), ready_device(kind="screen", storage_gb=0)]
+        allocation = services.reserve(
+            actor=trainer, enrolment=enrolment, devices=kit, kind="loan", due_on=today + timedelta(days=30)
+        )
+        services.hand_over(allocation, actor=trainer)
+        Allocation.objects.filter(pk=allocation.pk).update(due_on=today - timedelta(days=1))
+        return allocation
+
+    client = client_as(trainer)
+    first = overdue_loan_to_follow_up()
+    with CaptureQueriesContext(connection) as with_one:
+        page = client.get(reverse("allocations:allocation_list"), {"view": view})
+    assert list(page.context["allocations"]) == [first]
+
+    more = [overdue_loan_to_follow_up() for _ in range(5)]
+    with CaptureQueriesContext(connection) as with_six:
+        page = client.get(reverse("allocations:allocation_list"), {"view": view})
+    assert set(page.context["allocations"]) == {first, *more}
+    html = page.content.decode()
+    assert all(a.household.contact_name in html for a in more)
+    assert all(device.asset_tag in html for a in more for device in a.devices.all())
+    assert len(with_six) == len(with_one)
