@@ -315,13 +315,21 @@ def _entries(chosen):
         previous_ids = history.filter(history_id__in=ids).values(
             previous_id=Subquery(before.values("history_id")[:1])
         )
-        rows = history.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+        # Two arms rather than one ``OR``: PostgreSQL cannot serve ``IN (subquery)`` under an
+        # ``OR`` from an index, and walked the whole table by date.
+        rows = (
+            history.filter(history_id__in=ids)
+            .order_by()
+            .union(history.filter(history_id__in=previous_ids).order_by(), all=True)
+        )
+        read = {row.history_id: row for row in rows}  # an entry can be another's previous row
         # The query read exactly each entry's previous row, so the row before an entry is
         # the latest earlier row of the same record among those read.
         wanted, latest = set(ids), {}
-        for row in sorted(rows, key=lambda row: row.history_id):
-            if row.history_id in wanted:
-                versions[key, row.history_id] = (row, latest.get(row.id))
+        for history_id in sorted(read):
+            row = read[history_id]
+            if history_id in wanted:
+                versions[key, history_id] = (row, latest.get(row.id))
             latest[row.id] = row
     entries = []
     for rank, history_id in chosen:
