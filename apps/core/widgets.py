@@ -15,7 +15,9 @@ class LongSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # Through ``iter()``: ``list()`` asks a model choice iterator its length first, one
+        # more query (a COUNT) for a list about to be read anyway.
+        choices = list(iter(self.choices))
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.fields.files import FieldFile
@@ -26,6 +27,8 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from apps.core.ids import is_id
 
 PAGE_SIZE = 50
 MASK = "•••"
@@ -190,6 +193,8 @@ def encode_cursor(entry):
 def decode_cursor(text):
     try:
         micros, rank, history_id = (int(part) for part in (text or "").split("."))
+        if not is_id(history_id) or not 0 <= rank < len(KINDS):
+            return None  # forged: SQLite cannot compare a column with a number past 64 bits
         return EPOCH + timedelta(microseconds=micros), rank, history_id
     except (ValueError, OverflowError):
         return None
@@ -290,9 +295,14 @@ def _merged(arms, *, descending, limit):
     when, history_id = connection.ops.quote_name("history_date"), connection.ops.quote_name("history_id")
     statements, params = [], []
     for number, (rank, queryset) in enumerate(arms):
-        sql, arm_params = queryset.query.get_compiler(using=using).as_sql()
+        try:
+            sql, arm_params = queryset.query.get_compiler(using=using).as_sql()
+        except EmptyResultSet:  # a filter nothing can match: no candidate of this kind
+            continue
         statements.append(f"SELECT {when}, {int(rank)}, {history_id} FROM ({sql}) arm{number}")
         params.extend(arm_params)
+    if not statements:
+        return []
     direction = "DESC" if descending else "ASC"
     order = f" ORDER BY 1 {direction}, 2 {direction}, 3 {direction} LIMIT {int(limit)}"
     with connection.cursor() as cursor:

@@ -55,3 +55,11 @@ def test_long_select_writes_what_djangos_select_writes(data):
     assert "Banque <Rhône> & Cie" in markup(long_html)
     if data and data["donor"].isdigit():
         assert ("option", [("selected", None), ("value", str(donors[1].pk))]) in options
+
+
+def test_a_long_select_reads_its_choices_in_one_query(django_assert_num_queries):
+    DonorFactory.create_batch(3)
+    field = form_with(LongSelect)["donor"]
+    with django_assert_num_queries(1):  # the options, no COUNT before them
+        html = str(field)
+    assert html.count("<option") == 4

@@ -315,6 +315,9 @@ class TestQueryCounts:
         with CaptureQueriesContext(connection) as many:
             client.get(device.get_absolute_url())
         assert len(many) == len(few)
+        # The session and permissions, the device with its erasure state, four kinds of
+        # events for the timeline, the erasure card.
+        assert len(few) == 9
 
 
 def test_moving_a_batch_from_the_donation_page_is_all_or_nothing(client_as, technician):
