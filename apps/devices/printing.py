@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from apps.core.exceptions import DomainError
-from apps.core.ids import is_id, parse_id
+from apps.core.ids import parse_id
 from labels import LAYOUTS, MAX_LABELS_PER_REQUEST, LabelData, LabelError, render_pdf, render_png
 
 from .filtersets import DeviceFilterSet, normalise_tag
@@ -256,8 +256,8 @@ def select_devices(*, device_ids=None, asset_tags=None, donation=None, filters=N
 
 
 def _device_id(value):
-    number = int(value)
-    if not is_id(number):
+    number = parse_id(value)
+    if number is None:
         raise ValueError(value)
     return number
 
