@@ -172,7 +172,12 @@ class Enrolment(models.Model):
                 violation_error_message=_("A withdrawal needs a reason."),
             ),
         ]
-        indexes = [models.Index(fields=["course", "status"], name="enrolment_course_status")]
+        indexes = [
+            models.Index(fields=["course", "status"], name="enrolment_course_status"),
+            # The enrolments list (screen and API) in its own order: without it, every page
+            # sorted the territory's 30,000 enrolments to keep 50.
+            models.Index(fields=["requested_at", "id"], name="enrolment_requested_idx"),
+        ]
 
     def __str__(self):
         return f"{self.household} · {self.course}"
