@@ -87,10 +87,19 @@ def households_past_retention(today=None):
 @transaction.atomic
 def anonymise_household(household, *, actor, reason):
     """Blank the personal data of ``household`` everywhere, keeping the counts. Idempotent:
-    a second call scrubs again (harmless) and keeps the first date of anonymisation."""
+    a second call scrubs again (harmless) and keeps the first date of anonymisation.
+
+    Its open reservations are cancelled: no device is handed over to a household whose
+    details are gone (``allocations.services.reserve`` refuses a new one), and the devices
+    set aside for it are ready for another household instead of waiting for nobody."""
+    from apps.allocations import services as allocation_services
+    from apps.allocations.choices import AllocationStatus
     from apps.allocations.models import Allocation, FollowUp
 
+    # The lock a reservation takes first too: the two are served one after the other.
     household = Household.objects.select_for_update().get(pk=household.pk)
+    for reservation in Allocation.objects.filter(household=household, status=AllocationStatus.RESERVED):
+        allocation_services.cancel(reservation, actor=actor, note=reason or "anonymised")
     name = ANONYMOUS_NAME % {"pk": household.pk}
     personal = {"contact_name": name, **dict.fromkeys(PERSONAL_FIELDS, "")}
     if household.anonymised_at is None:

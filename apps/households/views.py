@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from apps.allocations.choices import AllocationStatus
 from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
 
 from . import privacy, selectors, services
@@ -149,7 +150,10 @@ class HouseholdAnonymiseView(PermissionRequiredMixin, TemplateView):
         return get_object_or_404(selectors.household_list(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(household=self.household, **kwargs)
+        open_reservations = self.household.allocations.filter(status=AllocationStatus.RESERVED).count()
+        return super().get_context_data(
+            household=self.household, open_reservations=open_reservations, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         privacy.anonymise_household(self.household, actor=request.user, reason="erasure on request")

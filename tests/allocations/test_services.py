@@ -248,3 +248,31 @@ class TestFollowUps:
         event = device_timeline(kit[0])[0]
         assert (event.kind, event.title) == ("follow_up", "Follow-up: computer not in use")
         assert "Wi-Fi" in event.detail
+
+
+def test_erasing_a_household_cancels_its_open_reservation(trainer, coordinator, enrolment, kit):
+    from apps.households.privacy import anonymise_household
+
+    reservation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    assert statuses(kit) == ["reserved"] * 3
+    anonymise_household(enrolment.household, actor=coordinator, reason="erasure on request")
+    reservation.refresh_from_db()
+    assert reservation.status == "cancelled"
+    assert reservation.history.latest().history_change_reason == "erasure on request"
+    assert statuses(kit) == ["ready"] * 3
+    with pytest.raises(ConflictError) as refused:
+        services.hand_over(reservation, actor=coordinator, override_reason="anyway")
+    assert refused.value.code == "allocation_state"
+
+
+def test_the_erasure_screen_says_the_reservation_will_be_cancelled(client_as, trainer, coordinator, enrolment, kit):
+    from django.urls import reverse
+
+    url = reverse("households:household_anonymise", args=[enrolment.household.pk])
+    client = client_as(coordinator)
+    assert "open reservation" not in client.get(url).content.decode()
+    services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    page = client.get(url).content.decode()
+    assert "Its open reservation is cancelled: its devices become ready for another household." in page
+    client.post(url)
+    assert statuses(kit) == ["ready"] * 3
