@@ -324,7 +324,10 @@ class Bench:
         # name, role, url
         ("lists_donations_html", "technician", "/donations/"),
         ("lists_donations_api", "technician", "/api/donations/"),
+        # The donor is chosen first: the 20 recorded last, a name searched, then the form.
         ("lists_donation_form", "technician", "/donations/new/"),
+        ("lists_donation_form_search", "technician", "/donations/new/?q=donateur+0001"),
+        ("lists_donation_form_chosen", "technician", "/donations/new/?donor=1"),
         ("lists_households_trainer", "trainer", "/households/"),
         ("lists_allocations_html", "coordinator", "/allocations/"),
         ("lists_allocations_api", "coordinator", "/api/allocations/"),

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import DomainError
 from apps.core.forms import ModelMultipleChoiceField
-from apps.core.widgets import LongSelect
 
 from . import printing
 from .choices import DeviceStatus
@@ -67,20 +66,15 @@ class DonorForm(forms.ModelForm):
 
 
 class DonationForm(forms.ModelForm):
+    """A donation's own fields; its donor is chosen on the screen before (``views``)."""
+
     class Meta:
         model = Donation
-        fields = ["donor", "received_on", "site", "notes"]
+        fields = ["received_on", "site", "notes"]
         widgets = {
-            "donor": LongSelect,
             "received_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The list names each donor: a territory's thousand donors are read with their names only.
-        donors = self.fields["donor"]
-        donors.queryset = donors.queryset.only("pk", "name")
 
 
 class DeviceForm(forms.ModelForm):

@@ -48,6 +48,15 @@ def donor_list():
     ).order_by("name", "pk")
 
 
+def donors_to_choose(text="", *, limit):
+    """The donors a new donation may come from: those whose name contains ``text``, by name,
+    or, without a text, the ones registered last (a territory has a thousand of them)."""
+    donors = Donor.objects.only("pk", "name", "kind")
+    if text:
+        return list(donors.filter(name__icontains=text).order_by("name", "pk")[:limit])
+    return list(donors.order_by("-pk")[:limit])
+
+
 def donation_erasures(donation):
     """Erasures of a donation's devices, for its receipt: the latest per drive comes first."""
     return Erasure.objects.filter(device__donation=donation).order_by("device_id", "-performed_at")

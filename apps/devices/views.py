@@ -1,5 +1,6 @@
 import time
 import uuid
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -19,7 +20,7 @@ from apps.core.exceptions import DomainError
 from apps.core.forms import add_domain_error
 from apps.core.ids import parse_id
 from apps.core.paginator import DeferredJoinPaginator
-from apps.core.views import LIST_PAGE_SIZE, FilteredListView, ServiceFormView
+from apps.core.views import LIST_PAGE_SIZE, PICK_LIST_SIZE, FilteredListView, ServiceFormView
 
 from . import documents, printing, selectors, services
 from .choices import DeviceStatus
@@ -295,17 +296,58 @@ class DonationListView(PermissionRequiredMixin, ListView):
 
 
 class DonationCreateView(DeviceRecordFormView):
+    """First the donor (found by name among a territory's thousand, or given by the donor's
+    page as ``?donor=``), then the donation's own fields."""
+
     permission_required = "devices.add_donation"
     form_class = DonationForm
+    template_name = "devices/donation_form.html"
     title = gettext_lazy("New donation")
     list_url_name = "devices:donation_list"
     success_message = gettext_lazy("Donation recorded. Now add its devices.")
 
-    def get_initial(self):
-        return {"donor": self.request.GET.get("donor")}
+    def asked_donor(self):
+        """The donor id the request names: the form's hidden field, or the link's parameter."""
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
+        return params.get("donor", "")
+
+    @cached_property
+    def donor(self):
+        asked = self.asked_donor()
+        if not asked:
+            return None if self.instance is None or "pick" in self.request.GET else self.instance.donor
+        pk = parse_id(asked)
+        return Donor.objects.only("pk", "name").filter(pk=pk).first() if pk is not None else None
+
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs) if self.donor else self.choose_donor()
+
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs) if self.donor else self.choose_donor()
+
+    def choose_donor(self):
+        text = self.request.GET.get("q", "").strip()
+        # One more than is shown, to know whether there are more.
+        donors = selectors.donors_to_choose(text, limit=PICK_LIST_SIZE + 1)
+        cancel_url = self.instance.get_absolute_url() if self.instance else reverse(self.list_url_name)
+        return render(
+            self.request,
+            "devices/donation_choose_donor.html",
+            {
+                "title": self.instance or self.title,
+                "donors": donors[:PICK_LIST_SIZE],
+                "more": len(donors) > PICK_LIST_SIZE,
+                "text": text,
+                "refused": bool(self.asked_donor()),
+                "cancel_url": cancel_url,
+            },
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(donor=self.donor, **kwargs)
 
     def perform(self, form):
-        return services.create_donation(actor=self.request.user, **form.cleaned_data)
+        return services.create_donation(actor=self.request.user, donor=self.donor, **form.cleaned_data)
 
 
 class DonationUpdateView(DonationCreateView):
@@ -313,10 +355,12 @@ class DonationUpdateView(DonationCreateView):
     success_message = gettext_lazy("Donation saved.")
 
     def get_instance(self):
-        return get_object_or_404(Donation, pk=self.kwargs["pk"])
+        return get_object_or_404(Donation.objects.select_related("donor"), pk=self.kwargs["pk"])
 
     def perform(self, form):
-        return services.update_donation(self.instance, actor=self.request.user, **form.cleaned_data)
+        return services.update_donation(
+            self.instance, actor=self.request.user, donor=self.donor, **form.cleaned_data
+        )
 
 
 def _intake_session_key(donation):

@@ -37,6 +37,8 @@ EXPECTED = {
     "lists_donations_html",
     "lists_donations_api",
     "lists_donation_form",
+    "lists_donation_form_search",
+    "lists_donation_form_chosen",
     "lists_households_trainer",
     "lists_allocations_html",
     "lists_allocations_api",
