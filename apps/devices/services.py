@@ -48,6 +48,8 @@ ALLOCATION_MOVES = {
 }
 
 END_OF_LIFE = {S.RECYCLED, S.DESTROYED}
+# Cleared for a household: what the move to "ready" checked must stay true while here.
+CLEARED_FOR_HANDOVER = {S.READY, S.RESERVED}
 
 
 def manual_moves(status):
@@ -90,6 +92,34 @@ def has_valid_erasure(device):
     return valid_erasures(device).exists()
 
 
+def _check_ready_to_hand_over(device, *, editing=False):
+    """What a device must have to be ready for a household: checked on the move to "ready",
+    and on every edit of a device already ready or reserved, so that an edit (a drive found
+    later, a size cleared) cannot get round the move's check."""
+    field = "storage_gb" if editing else "to"
+    if device.storage_unknown:
+        raise DomainError(
+            _(
+                "This device is ready to be handed over: its storage size must be given (0 if it has no drive)."
+            )
+            if editing
+            else _("Record the storage size of this device (0 if it has no drive) before marking it ready."),
+            code="storage_unknown",
+            field=field,
+        )
+    if device.has_storage and not has_valid_erasure(device):
+        raise DomainError(
+            _(
+                "This device is ready to be handed over and has no passed erasure: move it back to "
+                "reconditioning before recording a drive, then erase the drive and mark it ready again."
+            )
+            if editing
+            else _("This device has a storage drive: record a passed erasure before marking it ready."),
+            code="erasure_required",
+            field=field,
+        )
+
+
 def transition(device, to, *, actor, note="", weight_kg=None, expected_status=None, via_allocation=False):
     """Move ``device`` to status ``to``: the only way a device's status changes.
 
@@ -110,18 +140,8 @@ def transition(device, to, *, actor, note="", weight_kg=None, expected_status=No
                 code="status_changed",
             )
         check_move(device.status, to, via_allocation=via_allocation)
-        if to == S.READY and device.storage_unknown:
-            raise DomainError(
-                _("Record the storage size of this device (0 if it has no drive) before marking it ready."),
-                code="storage_unknown",
-                field="to",
-            )
-        if to == S.READY and device.has_storage and not has_valid_erasure(device):
-            raise DomainError(
-                _("This device has a storage drive: record a passed erasure before marking it ready."),
-                code="erasure_required",
-                field="to",
-            )
+        if to == S.READY:
+            _check_ready_to_hand_over(device)
         if to in END_OF_LIFE:
             if weight_kg is not None:
                 device.weight_kg = weight_kg
@@ -421,6 +441,8 @@ def update_device(device, *, actor, **fields):
         setattr(device, name, value)
     device.full_clean(exclude=["asset_tag"], validate_constraints=False)
     _check_serials_free([device.serial_number], exclude_pk=device.pk)
+    if device.status in CLEARED_FOR_HANDOVER:
+        _check_ready_to_hand_over(device, editing=True)
     with_actor(device, actor).save()
     return device
 

@@ -278,3 +278,13 @@ def test_bulk_transition_is_all_or_nothing(api_as, technician):
     moved = api.post("/api/devices/transition/", {"devices": [good.pk], "to": "diagnosis"})
     assert moved.status_code == 200
     assert [d["status"] for d in moved.json()] == ["diagnosis"]
+
+
+def test_a_drive_added_to_a_ready_device_is_a_400_on_its_field(api_as, technician):
+    device = DeviceFactory(status=DeviceStatus.READY, kind="laptop", brand="Dell", storage_gb=0, weight_kg="1.80")
+    response = api_as(technician).patch(f"/api/devices/{device.pk}/", {"storage_gb": 256, "brand": "HP"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "erasure_required" and list(body) == ["storage_gb", "code"]
+    device.refresh_from_db()
+    assert (device.storage_gb, device.brand) == (0, "Dell")

@@ -139,6 +139,36 @@ class TestErasureRule:
         )
         assert services.transition(device, S.READY, actor=technician).status == S.READY
 
+    @pytest.mark.parametrize("status", [S.READY, S.RESERVED])
+    def test_a_drive_recorded_on_a_device_cleared_for_a_household_is_refused(self, status, technician):
+        device = DeviceFactory(status=status, kind=DeviceKind.DESKTOP, storage_gb=0, weight_kg="9.50")
+        with pytest.raises(DomainError, match="move it back to reconditioning") as refused:
+            services.update_device(device, actor=technician, storage_gb=500)
+        assert (refused.value.code, refused.value.field) == ("erasure_required", "storage_gb")
+        device.refresh_from_db()
+        assert (device.status, device.storage_gb, device.history.count()) == (status, 0, 1)
+
+    def test_a_ready_computer_cannot_have_its_storage_size_cleared(self, technician):
+        device = DeviceFactory(status=S.READY, kind=DeviceKind.LAPTOP, storage_gb=0, weight_kg="1.80")
+        with pytest.raises(DomainError, match="storage size must be given") as refused:
+            services.update_device(device, actor=technician, storage_gb=None)
+        assert refused.value.code == "storage_unknown"
+        device.refresh_from_db()
+        assert device.storage_gb == 0
+
+    def test_a_ready_device_whose_drive_was_erased_can_be_edited(self, technician):
+        device = erased_device(S.READY)
+        device.refresh_from_db()  # the factory's weight is a float, as no form gives it
+        services.update_device(device, actor=technician, storage_gb=1000, brand="Lenovo")
+        device.refresh_from_db()
+        assert (device.storage_gb, device.brand) == (1000, "Lenovo")
+
+    def test_a_drive_found_in_the_workshop_is_recorded_then_erased(self, technician):
+        device = DeviceFactory(status=S.RECONDITIONING, kind=DeviceKind.DESKTOP, storage_gb=0, weight_kg="9.50")
+        services.update_device(device, actor=technician, storage_gb=500)
+        with pytest.raises(DomainError, match="record a passed erasure"):
+            services.transition(device, S.READY, actor=technician)
+
     def test_an_erasure_needs_a_drive(self, technician):
         device = DeviceFactory(storage_gb=0, kind=DeviceKind.SCREEN)
         with pytest.raises(DomainError, match="no storage drive"):

@@ -502,3 +502,18 @@ def test_the_erasure_card_says_whether_the_drive_is_erased_since_the_last_return
     assert "To erase" in card()
     ErasureFactory(device=device)
     assert "Erased" in card()
+
+
+def test_editing_a_ready_device_to_add_a_drive_shows_why_and_saves_nothing(client_as, technician):
+    device = DeviceFactory(status=DeviceStatus.READY, kind="desktop", brand="Dell", storage_gb=0)
+    response = client_as(technician).post(
+        reverse("devices:device_update", args=[device.asset_tag]),
+        {"kind": "desktop", "brand": "HP", "storage_gb": "500"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["storage_gb"] == [
+        "This device is ready to be handed over and has no passed erasure: move it back to reconditioning "
+        "before recording a drive, then erase the drive and mark it ready again."
+    ]
+    device.refresh_from_db()
+    assert (device.brand, device.storage_gb) == ("Dell", 0)
