@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import HistoryAdmin
 
 from .models import Structure, User
 
 
 @admin.register(Structure)
-class StructureAdmin(SimpleHistoryAdmin):
+class StructureAdmin(HistoryAdmin):
     list_display = ["name", "kind", "city", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "city"]

@@ -1,18 +1,19 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import HistoryAdmin, ReadOnlyAdmin
 
 from .models import Household, Neighbourhood
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(SimpleHistoryAdmin):
+class NeighbourhoodAdmin(HistoryAdmin):
     list_display = ["name", "code", "is_priority"]
     list_filter = ["is_priority"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(ReadOnlyAdmin):
     """Read-only: households are registered and changed on the trainers' screens, where the
     duplicate check and the scoping apply."""
 
@@ -20,12 +21,3 @@ class HouseholdAdmin(SimpleHistoryAdmin):
     list_filter = ["referred_by", "neighbourhood__is_priority", "structure"]
     list_select_related = ["neighbourhood", "structure"]
     search_fields = ["contact_name", "phone_key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,31 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Attendance, Course, Enrolment, Session
 
 
-class ReadOnlyMixin:
-    """For audits (records and their history). Changes go through the trainers' screens,
-    where the capacity, the waiting list and the completion rule are enforced."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    pass
-
-
-class SessionInline(ReadOnlyMixin, admin.TabularInline):
+class SessionInline(ReadOnlyTabularInline):
     model = Session
     fields = ["starts_at", "duration_minutes", "topic", "title", "place"]
-    extra = 0
 
 
 @admin.register(Course)
