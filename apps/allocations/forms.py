@@ -43,6 +43,12 @@ class HandOverForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    due_on = forms.DateField(
+        label=_("Due date of the loan"),
+        help_text=_("Leave it empty to keep the date set at the reservation."),
+        required=False,
+        widget=DateInput(),
+    )
 
 
 class ReturnForm(forms.Form):

@@ -73,6 +73,23 @@ def allocation_details(user):
     )
 
 
+def open_reservations_of(enrolment):
+    """The reservations made through ``enrolment`` and not yet handed over, with their
+    devices' tags: what withdrawing the household from the course would cancel."""
+    return (
+        Allocation.objects.filter(enrolment=enrolment, status=AllocationStatus.RESERVED)
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AllocationItem.objects.select_related("device").only(
+                    "allocation", "device__asset_tag"
+                ),
+            )
+        )
+        .order_by("pk")
+    )
+
+
 def follow_up_due_date(allocation):
     if allocation.handed_over_at is None:
         return None

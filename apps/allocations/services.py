@@ -6,12 +6,15 @@ a fixed order (by id) before anything is checked: two people reserving or handin
 same device at the same moment are served one after the other, and the second is refused.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import ConflictError, DomainError
 from apps.core.history import actor_name, with_actor
+from apps.core.validators import plausible_date
 from apps.devices import services as device_services
 from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
@@ -33,6 +36,10 @@ def _check_kind(kind, due_on):
             raise DomainError(_("A loan needs a due date."), code="due_date_required", field="due_on")
         if due_on <= timezone.localdate():
             raise DomainError(_("The due date of a loan must be in the future."), field="due_on")
+        try:
+            plausible_date(due_on)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], code="implausible_date", field="due_on") from exc
     elif due_on is not None:
         raise DomainError(_("A gift has no due date."), field="due_on")
 
@@ -142,14 +149,36 @@ def eligibility(allocation):
     return bool(enrolment.is_completed), enrolment.attended_sessions, enrolment.course.min_sessions
 
 
-def hand_over(allocation, *, actor, override_reason=""):
+def hand_over(allocation, *, actor, override_reason="", due_on=None):
     """Hand the reserved devices over, once the household has met the course rule.
 
-    Before that, only a coordinator may hand over, and must write why.
+    Before that, only a coordinator may hand over, and must write why; never to a household
+    no longer enrolled. A loan's due date may be set again at hand-over (``due_on``), and
+    must be, when the one set at the reservation has come meanwhile.
     """
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         allocation = _lock(allocation, allowed={A.RESERVED}, action=_("handed over"))
+        enrolment = allocation.enrolment
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            raise ConflictError(
+                _(
+                    "This household is “%(status)s” in the course: it can no longer receive the devices. "
+                    "Cancel the reservation."
+                )
+                % {"status": enrolment.get_status_display()},
+                code="not_enrolled",
+            )
+        if due_on is not None or allocation.kind == AllocationKind.LOAN:
+            if due_on is None and allocation.due_on <= timezone.localdate():
+                raise DomainError(
+                    _("The due date set at the reservation (%(due)s) has come: give the loan a new due date.")
+                    % {"due": date_format(allocation.due_on)},
+                    code="due_date_passed",
+                    field="due_on",
+                )
+            allocation.due_on = due_on or allocation.due_on
+            _check_kind(allocation.kind, allocation.due_on)
         eligible, attended, required = eligibility(allocation)
         if not eligible:
             if not actor.has_perm("allocations.override_allocation_rule"):

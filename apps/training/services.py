@@ -14,7 +14,7 @@ from apps.core.history import with_actor
 
 from . import selectors
 from .choices import ENROLMENT_MOVES, EnrolmentStatus
-from .models import Attendance, Course, Enrolment, Session
+from .models import Attendance, Course, Enrolment, Session, start_of_tomorrow
 
 EDITABLE_COURSE_FIELDS = frozenset(
     {"title", "description", "place", "starts_on", "ends_on", "capacity", "min_sessions", "trainers"}
@@ -24,10 +24,12 @@ EDITABLE_SESSION_FIELDS = frozenset({"starts_at", "duration_minutes", "topic", "
 
 @dataclass
 class Withdrawal:
-    """What a withdrawal did: the withdrawn enrolment and whom it let in from the waiting list."""
+    """What a withdrawal did: the withdrawn enrolment, whom it let in from the waiting list,
+    and the reservations it cancelled."""
 
     enrolment: Enrolment
     promoted: list[Enrolment] = field(default_factory=list)
+    cancelled: list = field(default_factory=list)  # allocations
 
 
 # Courses ---------------------------------------------------------------------------------
@@ -91,9 +93,21 @@ def update_course(course, *, actor, **fields):
         raise TypeError(f"update_course() cannot change {sorted(unknown)}")
     course = _lock_course(course)
     trainers = fields.pop("trainers", None)
+    required_before = course.min_sessions
     for name, value in fields.items():
         setattr(course, name, value)
     course.full_clean()
+    if course.min_sessions < required_before and Attendance.objects.filter(session__course=course).exists():
+        # Lowered once attendance is known, the rule would hand devices to households it
+        # did not admit, without the coordinator's written reason that an early hand-over needs.
+        raise DomainError(
+            _(
+                "Attendance has been taken: the number of sessions to attend can no longer be lowered. "
+                "A coordinator may hand devices over before the rule is met, with a reason."
+            ),
+            code="rule_locked",
+            field="min_sessions",
+        )
     enrolled = course.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     if course.capacity < enrolled:
         raise DomainError(
@@ -189,6 +203,13 @@ def _save_session(session, *, actor):
     # not from a copy loaded before someone else moved them.
     course = session.course = _lock_course(session.course)
     session.full_clean()
+    if session.pk and session.starts_at >= start_of_tomorrow() and session.attendances.exists():
+        # Its attendance counts towards the course rule only for a session that took place.
+        raise DomainError(
+            _("Attendance was taken at this session: it cannot move to a day still to come."),
+            code="attendance_taken",
+            field="starts_at",
+        )
     if not course.starts_on <= timezone.localtime(session.starts_at).date() <= course.ends_on:
         raise DomainError(
             _("The session must take place between the course's start and end (%(start)s to %(end)s).")
@@ -240,7 +261,12 @@ def enrol_household(*, actor, course, household):
 @transaction.atomic
 def withdraw_enrolment(*, actor, enrolment, reason):
     """Withdraw an enrolment, with the reason. If the household held a place, the first
-    household of the waiting list takes it."""
+    household of the waiting list takes it. Devices reserved through this enrolment are
+    freed (the reservation is cancelled): a household gets devices only through a course
+    it follows."""
+    from apps.allocations import services as allocation_services
+    from apps.allocations.selectors import open_reservations_of
+
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the household withdraws."), code="reason_required", field="reason")
@@ -252,8 +278,15 @@ def withdraw_enrolment(*, actor, enrolment, reason):
     held_a_place = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.withdrawal_reason = reason
     move_enrolment(enrolment, EnrolmentStatus.WITHDRAWN, actor=actor, reason=reason)
+    # A neutral note, not the reason: the reason is about the household and stays with it.
+    cancelled = [
+        allocation_services.cancel(
+            reservation, actor=actor, note=str(_("The household withdrew from the course"))
+        )
+        for reservation in open_reservations_of(enrolment)
+    ]
     promoted = _fill_from_waiting_list(course, actor=actor) if held_a_place else []
-    return Withdrawal(enrolment=enrolment, promoted=promoted)
+    return Withdrawal(enrolment=enrolment, promoted=promoted, cancelled=cancelled)
 
 
 def move_enrolment(enrolment, status, *, actor, reason=""):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView
 
+from apps.allocations.selectors import open_reservations_of
 from apps.core.exceptions import DomainError
 from apps.core.views import PICK_LIST_SIZE, FilteredListView, ServiceFormView
 
@@ -264,7 +265,12 @@ class EnrolmentWithdrawView(ServiceFormView):
         return get_object_or_404(selectors.enrolments_to_withdraw(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(enrolment=self.enrolment, course=self.enrolment.course, **kwargs)
+        return super().get_context_data(
+            enrolment=self.enrolment,
+            course=self.enrolment.course,
+            reservations=open_reservations_of(self.enrolment),
+            **kwargs,
+        )
 
     def perform(self, form):
         return services.withdraw_enrolment(
@@ -276,6 +282,10 @@ class EnrolmentWithdrawView(ServiceFormView):
         message = _("%(household)s has withdrawn from the course.") % {
             "household": withdrawal.enrolment.household
         }
+        for allocation in withdrawal.cancelled:
+            message += " " + _(
+                "Its reservation no. %(number)s is cancelled: the devices are ready again."
+            ) % {"number": allocation.number}
         for promoted in withdrawal.promoted:
             message += " " + _("%(household)s moves up from the waiting list and is now enrolled.") % {
                 "household": promoted.household

@@ -162,3 +162,25 @@ def test_list_query_count_does_not_grow(api_as, trainer, course, kit):
         assert api.get("/api/allocations/").json()["count"] == 7
     assert len(many) == len(one)
     assert Allocation.objects.count() == 7
+
+
+def test_hand_over_takes_a_new_due_date_for_a_loan_whose_date_has_come(api_as, trainer, completed, kit):
+    api = api_as(trainer)
+    pk = reserve(api, completed.household, kit).json()["id"]
+    Allocation.objects.filter(pk=pk).update(due_on=timezone.localdate())  # weeks later
+    refused = api.post(f"/api/allocations/{pk}/hand_over/")
+    assert refused.status_code == 400
+    assert (list(refused.json()), refused.json()["code"]) == (["due_on", "code"], "due_date_passed")
+    assert api.post(f"/api/allocations/{pk}/hand_over/", {"due_on": "2150-01-01"}).status_code == 400
+    new_due = (timezone.localdate() + timedelta(days=90)).isoformat()
+    body = api.post(f"/api/allocations/{pk}/hand_over/", {"due_on": new_due}).json()
+    assert (body["status"], body["due_on"]) == ("active", new_due)
+
+
+def test_withdrawing_through_the_api_lists_the_reservations_it_cancelled(api_as, trainer, completed, kit):
+    api = api_as(trainer)
+    pk = reserve(api, completed.household, kit).json()["id"]
+    body = api.post(f"/api/enrolments/{completed.pk}/withdraw/", {"reason": "Moved away"}).json()
+    assert (body["status"], body["cancelled_allocations"]) == ("withdrawn", [pk])
+    assert api.get(f"/api/allocations/{pk}/").json()["status"] == "cancelled"
+    assert {api.get(f"/api/devices/{d.pk}/").json()["status"] for d in kit} == {"ready"}

@@ -96,14 +96,59 @@ class TestHandOver:
         assert "attended 3 of the 4 sessions" in refused.value.message
         assert statuses(kit) == ["reserved"] * 3
 
-    def test_a_household_that_withdrew_after_the_reservation_has_not_met_the_rule(
-        self, trainer, completed, kit
+    def test_withdrawing_from_the_course_cancels_the_reservation_and_frees_the_devices(
+        self, trainer, coordinator, completed, kit
     ):
         allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
-        training_services.withdraw_enrolment(actor=trainer, enrolment=completed, reason="a déménagé")
+        withdrawal = training_services.withdraw_enrolment(
+            actor=trainer, enrolment=completed, reason="a déménagé"
+        )
+        assert withdrawal.cancelled == [allocation]
+        assert Allocation.objects.get(pk=allocation.pk).status == "cancelled"
+        assert statuses(kit) == ["ready"] * 3
+        assert "a déménagé" not in kit[0].status_changes.latest("at").note
+        with pytest.raises(ConflictError, match="cannot be handed over"):
+            services.hand_over(allocation, actor=coordinator, override_reason="on insiste")
+
+    def test_a_household_no_longer_enrolled_is_never_handed_over_not_even_by_a_coordinator(
+        self, trainer, coordinator, completed, kit
+    ):
+        allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+        # A reservation left open by a withdrawal recorded before withdrawals cancelled them.
+        completed.withdrawal_reason = "a déménagé"
+        training_services.move_enrolment(completed, "withdrawn", actor=trainer)
+        with pytest.raises(ConflictError) as refused:
+            services.hand_over(allocation, actor=coordinator, override_reason="on insiste")
+        assert refused.value.code == "not_enrolled"
+        assert "Cancel the reservation" in refused.value.message
+        assert statuses(kit) == ["reserved"] * 3
+
+    def test_a_loan_whose_due_date_has_come_needs_a_new_one_at_hand_over(self, trainer, completed, kit):
+        allocation = services.reserve(
+            actor=trainer,
+            enrolment=completed,
+            devices=kit,
+            kind="loan",
+            due_on=timezone.localdate() + timedelta(days=1),
+        )
+        # Weeks later, the household attends its last session: the date set then has come.
+        Allocation.objects.filter(pk=allocation.pk).update(due_on=timezone.localdate())
         with pytest.raises(DomainError) as refused:
             services.hand_over(allocation, actor=trainer)
-        assert refused.value.code == "not_eligible"
+        assert (refused.value.code, refused.value.field) == ("due_date_passed", "due_on")
+        assert statuses(kit) == ["reserved"] * 3
+        with pytest.raises(DomainError, match="must be in the future"):
+            services.hand_over(allocation, actor=trainer, due_on=timezone.localdate())
+        allocation = services.hand_over(allocation, actor=trainer, due_on=TOMORROW_PLUS)
+        assert (allocation.status, Allocation.objects.get(pk=allocation.pk).due_on) == (
+            "active",
+            TOMORROW_PLUS,
+        )
+
+    def test_a_gift_takes_no_due_date_at_hand_over(self, trainer, completed, kit):
+        allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+        with pytest.raises(DomainError, match="A gift has no due date"):
+            services.hand_over(allocation, actor=trainer, due_on=TOMORROW_PLUS)
         assert statuses(kit) == ["reserved"] * 3
 
     def test_a_coordinator_may_override_with_a_written_reason(self, trainer, coordinator, enrolment, kit):
@@ -265,7 +310,9 @@ def test_erasing_a_household_cancels_its_open_reservation(trainer, coordinator, 
     assert refused.value.code == "allocation_state"
 
 
-def test_the_erasure_screen_says_the_reservation_will_be_cancelled(client_as, trainer, coordinator, enrolment, kit):
+def test_the_erasure_screen_says_the_reservation_will_be_cancelled(
+    client_as, trainer, coordinator, enrolment, kit
+):
     from django.urls import reverse
 
     url = reverse("households:household_anonymise", args=[enrolment.household.pk])

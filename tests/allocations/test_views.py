@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.allocations import services
 from apps.allocations.models import Allocation
 from apps.core.views import PICK_LIST_SIZE
 from apps.devices.models import Device
@@ -288,3 +289,47 @@ def test_each_allocation_list_costs_the_same_queries_for_one_row_or_six(
     assert all(a.household.contact_name in html for a in more)
     assert all(device.asset_tag in html for a in more for device in a.devices.all())
     assert len(with_six) == len(with_one)
+
+
+def test_a_loan_whose_due_date_has_come_is_handed_over_with_a_new_one(client_as, trainer, completed, kit):
+    allocation = services.reserve(
+        actor=trainer,
+        enrolment=completed,
+        devices=kit,
+        kind="loan",
+        due_on=timezone.localdate() + timedelta(days=1),
+    )
+    Allocation.objects.filter(pk=allocation.pk).update(due_on=timezone.localdate())  # weeks later
+    client = client_as(trainer)
+    page = client.get(allocation.get_absolute_url()).content.decode()
+    assert 'name="due_on"' in page and "Leave it empty to keep the date set at the reservation." in page
+
+    url = reverse("allocations:allocation_hand_over", args=[allocation.pk])
+    refused = client.post(url, {"due_on": ""}, follow=True).content.decode()
+    assert "has come: give the loan a new due date." in refused
+    assert Allocation.objects.get(pk=allocation.pk).status == "reserved"
+
+    new_due = timezone.localdate() + timedelta(days=90)
+    client.post(url, {"due_on": new_due.isoformat()})
+    assert Allocation.objects.filter(pk=allocation.pk).values_list("status", "due_on").get() == (
+        "active",
+        new_due,
+    )
+
+
+def test_a_gift_hand_over_form_asks_no_due_date(client_as, trainer, completed, kit):
+    allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+    assert 'name="due_on"' not in client_as(trainer).get(allocation.get_absolute_url()).content.decode()
+
+
+def test_withdrawing_says_the_reservation_is_cancelled_before_and_after(client_as, trainer, completed, kit):
+    allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+    client = client_as(trainer)
+    url = reverse("training:enrolment_withdraw", args=[completed.pk])
+    page = client.get(url).content.decode()
+    assert f"Its reservation no. {allocation.number} will be cancelled" in page
+    assert all(device.asset_tag in page for device in kit)
+
+    done = client.post(url, {"reason": "Moved away"}, follow=True).content.decode()
+    assert f"Its reservation no. {allocation.number} is cancelled: the devices are ready again." in done
+    assert set(Device.objects.filter(pk__in=[d.pk for d in kit]).values_list("status", flat=True)) == {"ready"}

@@ -114,3 +114,52 @@ def test_held_sessions_are_counted_on_the_course(trainer, course, sessions):
     annotated = selectors.course_list(trainer).get(pk=course.pk)
 
     assert (annotated.session_count, annotated.held_session_count) == (4, 3)
+
+
+class TestTheRuleCannotBeBentAfterTheFact:
+    """What decides a hand-over (the number of sessions required, the sessions attended)
+    cannot be changed once attendance is known: only a coordinator's written reason can
+    hand devices over before the rule is met."""
+
+    def test_the_sessions_required_cannot_be_lowered_once_attendance_is_taken(
+        self, trainer, course, sessions
+    ):
+        enrolment = EnrolmentFactory(course=course)
+        attend(trainer, sessions[:1], enrolment.household, [True])
+        with pytest.raises(DomainError) as refused:
+            services.update_course(course, actor=trainer, min_sessions=1)
+        assert (refused.value.code, refused.value.field) == ("rule_locked", "min_sessions")
+        course.refresh_from_db()
+        assert course.min_sessions == 2
+        assert not progress_of(enrolment).is_completed
+
+    def test_the_rule_may_still_be_raised_or_lowered_before_any_attendance(self, trainer, course, sessions):
+        services.update_course(course, actor=trainer, min_sessions=1)
+        services.update_course(course, actor=trainer, min_sessions=3)
+        enrolment = EnrolmentFactory(course=course)
+        attend(trainer, sessions[:1], enrolment.household, [True])
+        services.update_course(course, actor=trainer, min_sessions=3, title="Premiers pas")
+        course.refresh_from_db()
+        assert (course.min_sessions, course.title) == (3, "Premiers pas")
+
+    def test_a_session_with_attendance_cannot_move_to_a_day_still_to_come(self, trainer, course, sessions):
+        enrolment = EnrolmentFactory(course=course)
+        attend(trainer, sessions[:2], enrolment.household, [True, True])
+        held_at = sessions[0].starts_at
+        later = timezone.now() + timedelta(days=2)
+        with pytest.raises(DomainError) as refused:
+            services.update_session(sessions[0], actor=trainer, starts_at=later)
+        assert (refused.value.code, refused.value.field) == ("attendance_taken", "starts_at")
+        sessions[0].refresh_from_db()
+        assert sessions[0].starts_at == held_at
+        assert progress_of(enrolment).is_completed
+
+    def test_a_session_with_attendance_may_be_corrected_to_another_past_day(self, trainer, course, sessions):
+        enrolment = EnrolmentFactory(course=course)
+        attend(trainer, sessions[:1], enrolment.household, [True])
+        earlier = sessions[0].starts_at - timedelta(hours=2)
+        services.update_session(sessions[0], actor=trainer, starts_at=earlier)
+        sessions[2].refresh_from_db()
+        services.update_session(sessions[2], actor=trainer, starts_at=timezone.now() + timedelta(days=2))
+        sessions[0].refresh_from_db()
+        assert sessions[0].starts_at == earlier

@@ -78,6 +78,12 @@ class AllocationSerializer(ModelSerializer):
 
 class HandOverSerializer(serializers.Serializer):
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A loan's new due date; needed when the one set at the reservation has come.",
+    )
 
 
 class ReturnSerializer(serializers.Serializer):

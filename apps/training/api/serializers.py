@@ -89,9 +89,14 @@ class WithdrawalResultSerializer(EnrolmentSerializer):
         read_only=True,
         help_text="Enrolments moved from the waiting list into the freed place.",
     )
+    cancelled_allocations = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Reservations made through this enrolment, cancelled: their devices are ready again.",
+    )
 
     class Meta(EnrolmentSerializer.Meta):
-        fields = [*EnrolmentSerializer.Meta.fields, "promoted"]
+        fields = [*EnrolmentSerializer.Meta.fields, "promoted", "cancelled_allocations"]
 
 
 class AttendanceSerializer(ModelSerializer):

@@ -124,6 +124,7 @@ class EnrolmentViewSet(ServiceWritesMixin, mixins.CreateModelMixin, viewsets.Rea
         )
         result = get_object_or_404(self.get_queryset(), pk=withdrawal.enrolment.pk)
         result.promoted = [promoted.pk for promoted in withdrawal.promoted]
+        result.cancelled_allocations = [allocation.pk for allocation in withdrawal.cancelled]
         return Response(WithdrawalResultSerializer(result).data)
 
 
