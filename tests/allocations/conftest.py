@@ -1,5 +1,10 @@
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from apps.allocations import services
+from apps.allocations.models import Allocation
 from apps.devices.choices import DeviceStatus
 from tests.devices.factories import DeviceFactory, ErasureFactory
 from tests.factories import AttendanceFactory, CourseFactory, EnrolmentFactory, SessionFactory
@@ -46,3 +51,16 @@ def kit():
 @pytest.fixture(autouse=True)
 def _english(in_english):
     """These tests read the English source texts, whatever the catalog says in French."""
+
+
+def loan_now_due(trainer, enrolment, devices):
+    """A loan reserved weeks ago, whose due date has come by the time of the hand-over."""
+    allocation = services.reserve(
+        actor=trainer,
+        enrolment=enrolment,
+        devices=devices,
+        kind="loan",
+        due_on=timezone.localdate() + timedelta(days=1),
+    )
+    Allocation.objects.filter(pk=allocation.pk).update(due_on=timezone.localdate())
+    return allocation

@@ -14,7 +14,7 @@ from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
 from apps.training import services as training_services
 
-from .conftest import attend
+from .conftest import attend, loan_now_due
 
 pytestmark = pytest.mark.django_db
 TOMORROW_PLUS = timezone.localdate() + timedelta(days=180)
@@ -124,15 +124,7 @@ class TestHandOver:
         assert statuses(kit) == ["reserved"] * 3
 
     def test_a_loan_whose_due_date_has_come_needs_a_new_one_at_hand_over(self, trainer, completed, kit):
-        allocation = services.reserve(
-            actor=trainer,
-            enrolment=completed,
-            devices=kit,
-            kind="loan",
-            due_on=timezone.localdate() + timedelta(days=1),
-        )
-        # Weeks later, the household attends its last session: the date set then has come.
-        Allocation.objects.filter(pk=allocation.pk).update(due_on=timezone.localdate())
+        allocation = loan_now_due(trainer, completed, kit)
         with pytest.raises(DomainError) as refused:
             services.hand_over(allocation, actor=trainer)
         assert (refused.value.code, refused.value.field) == ("due_date_passed", "due_on")

@@ -14,7 +14,7 @@ from apps.core.views import PICK_LIST_SIZE
 from apps.devices.models import Device
 from tests.factories import CourseFactory, EnrolmentFactory
 
-from .conftest import attend, ready_device
+from .conftest import attend, loan_now_due, ready_device
 
 pytestmark = pytest.mark.django_db
 
@@ -292,14 +292,7 @@ def test_each_allocation_list_costs_the_same_queries_for_one_row_or_six(
 
 
 def test_a_loan_whose_due_date_has_come_is_handed_over_with_a_new_one(client_as, trainer, completed, kit):
-    allocation = services.reserve(
-        actor=trainer,
-        enrolment=completed,
-        devices=kit,
-        kind="loan",
-        due_on=timezone.localdate() + timedelta(days=1),
-    )
-    Allocation.objects.filter(pk=allocation.pk).update(due_on=timezone.localdate())  # weeks later
+    allocation = loan_now_due(trainer, completed, kit)
     client = client_as(trainer)
     page = client.get(allocation.get_absolute_url()).content.decode()
     assert 'name="due_on"' in page and "Leave it empty to keep the date set at the reservation." in page
@@ -332,4 +325,6 @@ def test_withdrawing_says_the_reservation_is_cancelled_before_and_after(client_a
 
     done = client.post(url, {"reason": "Moved away"}, follow=True).content.decode()
     assert f"Its reservation no. {allocation.number} is cancelled: the devices are ready again." in done
-    assert set(Device.objects.filter(pk__in=[d.pk for d in kit]).values_list("status", flat=True)) == {"ready"}
+    assert set(Device.objects.filter(pk__in=[d.pk for d in kit]).values_list("status", flat=True)) == {
+        "ready"
+    }
