@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.core.scopes import within
 from apps.devices.models import Device
 from apps.households.matching import name_or_phone
+from apps.households.privacy import ALLOCATION_TEXT_FIELDS, FOLLOW_UP_TEXT_FIELDS
 from apps.households.selectors import visible_household_ids
 from apps.training.choices import EnrolmentStatus
 from apps.training.models import Enrolment
@@ -37,6 +38,27 @@ def can_see_household(user, allocation):
 def visible_allocation_household_ids(user, allocations):
     """Of these allocations' households, the ones ``user`` may see: one query for a page."""
     return visible_household_ids(user, {allocation.household_id for allocation in allocations})
+
+
+def hide_household_text(user, allocations, *, follow_ups=()):
+    """Hide what was written about the household on ``allocations`` and their
+    ``follow_ups`` (the fields the anonymisation blanks) wherever ``user`` may not see that
+    household, technicians always: each is set to ``None`` on the objects read, which the
+    page then leaves out and the API gives as ``null``, like the household's name.
+
+    The one redaction the allocation page and the API read through. Returns the ids of the
+    households ``user`` may see, for the name."""
+    visible = visible_allocation_household_ids(user, allocations)
+    hidden = {allocation.pk for allocation in allocations if allocation.household_id not in visible}
+    for allocation in allocations:
+        if allocation.pk in hidden:
+            for field in ALLOCATION_TEXT_FIELDS:
+                setattr(allocation, field, None)
+    for follow_up in follow_ups:
+        if follow_up.allocation_id in hidden:
+            for field in FOLLOW_UP_TEXT_FIELDS:
+                setattr(follow_up, field, None)
+    return visible
 
 
 def _with_follow_up(allocations):

@@ -109,17 +109,19 @@ def _choose_household(request, device_tag, *, refused):
 @permission_required("allocations.view_allocation", raise_exception=True)
 def allocation_detail(request, pk):
     allocation = get_allocation(request.user, pk)
+    follow_ups = list(allocation.follow_ups.all())
+    visible = selectors.hide_household_text(request.user, [allocation], follow_ups=follow_ups)
     eligible, attended, required = services.eligibility(allocation)
     return render(
         request,
         "allocations/allocation_detail.html",
         {
             "allocation": allocation,
-            "show_household": selectors.can_see_household(request.user, allocation),
+            "show_household": allocation.household_id in visible,
             "eligible": eligible,
             "attended": attended,
             "required": required,
-            "follow_ups": allocation.follow_ups.all(),
+            "follow_ups": follow_ups,
             "follow_up_due_on": selectors.follow_up_due_date(allocation),
             "hand_over_form": HandOverForm(),
             "return_form": ReturnForm(),

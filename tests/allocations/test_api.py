@@ -126,6 +126,31 @@ class TestScoping:
         assert api.get(f"/api/allocations/{pk}/agreement.pdf").status_code == 404
         assert reserve(api, completed.household, kit).status_code in (400, 403)
 
+    def test_technicians_get_null_for_what_was_written_about_the_household(
+        self, api_as, trainer, coordinator, technician, enrolment, kit
+    ):
+        from apps.allocations import services
+
+        allocation = services.reserve(
+            actor=trainer,
+            enrolment=enrolment,
+            devices=kit,
+            kind="gift",
+            notes="Mère isolée, suivie par le CCAS",
+        )
+        services.hand_over(allocation, actor=coordinator, override_reason="Hospitalisée deux semaines")
+        url = f"/api/allocations/{allocation.pk}/"
+
+        body = api_as(trainer).get(url).json()
+        assert (body["notes"], body["override_reason"]) == (
+            "Mère isolée, suivie par le CCAS",
+            "Hospitalisée deux semaines",
+        )
+        api = api_as(technician)
+        for body in (api.get(url).json(), api.get("/api/allocations/").json()["results"][0]):
+            assert (body["household_name"], body["notes"], body["override_reason"]) == (None, None, None)
+            assert body["device_tags"] == [device.asset_tag for device in kit]
+
     def test_trainers_of_another_structure_get_404(self, api_as, trainer, other_trainer, completed, kit):
         pk = reserve(api_as(trainer), completed.household, kit).json()["id"]
         api = api_as(other_trainer)

@@ -127,6 +127,31 @@ def test_technician_sees_the_allocation_but_not_the_household(client_as, trainer
     assert client.post(reverse("allocations:allocation_cancel", args=[allocation.pk])).status_code == 403
 
 
+def test_what_was_written_about_the_household_is_shown_to_its_trainer_not_to_a_technician(
+    client_as, trainer, coordinator, technician, enrolment, kit
+):
+    from apps.allocations import services
+
+    allocation = services.reserve(
+        actor=trainer, enrolment=enrolment, devices=kit, kind="gift", notes="Mère isolée, suivie par le CCAS"
+    )
+    allocation = services.hand_over(
+        allocation, actor=coordinator, override_reason="Hospitalisée deux semaines"
+    )
+    services.record_follow_up(
+        allocation, actor=trainer, reached=True, in_use=False, problem="Écran cassé par le fils"
+    )
+    written = ("Mère isolée", "Hospitalisée", "Écran cassé par le fils")
+
+    trainers_page = client_as(trainer).get(allocation.get_absolute_url()).content.decode()
+    assert all(text in trainers_page for text in written)
+    technicians_page = client_as(technician).get(allocation.get_absolute_url()).content.decode()
+    assert [text for text in written if text in technicians_page] == []
+    # What the régie needs is still there: the devices and the follow-up's verdict.
+    assert all(device.asset_tag in technicians_page for device in kit)
+    assert "computer not in use" in technicians_page
+
+
 def test_other_structure_trainer_gets_404(client_as, trainer, other_trainer, completed, kit):
     from apps.allocations import services
 

@@ -23,6 +23,10 @@ class AllocationSerializer(ModelSerializer):
     return_condition = serializers.ChoiceField(
         choices=ReturnCondition.choices, allow_blank=True, read_only=True
     )
+    # What was written about the household: null for whoever may not see it, as its name
+    # (``selectors.hide_household_text``). A null sent in is no note.
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    override_reason = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Allocation
@@ -69,6 +73,9 @@ class AllocationSerializer(ModelSerializer):
 
     def get_follow_up_due_on(self, allocation) -> date | None:
         return selectors.follow_up_due_date(allocation)
+
+    def validate_notes(self, notes):
+        return notes or ""
 
     def validate(self, attrs):
         if attrs.get("kind") == AllocationKind.GIFT:

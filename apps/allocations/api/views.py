@@ -51,19 +51,21 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if getattr(self, "_page", None) is not None:
-            context["visible_households"] = selectors.visible_allocation_household_ids(
-                self.request.user, self._page
-            )
+        if getattr(self, "_visible", None) is not None:
+            context["visible_households"] = self._visible
         return context
 
+    def _read(self, allocations):
+        """These allocations as the user may read them: the household's name, and what was
+        written about it, only where they may see it (the same redaction as the screen)."""
+        self._visible = selectors.hide_household_text(self.request.user, allocations)
+        return allocations
+
     def paginate_queryset(self, queryset):
-        self._page = super().paginate_queryset(queryset)
-        return self._page
+        return self._read(super().paginate_queryset(queryset))
 
     def _respond(self, allocation, code=status.HTTP_200_OK):
-        allocation = selectors.allocation_list(self.request.user).get(pk=allocation.pk)
-        self._page = [allocation]
+        [allocation] = self._read([selectors.allocation_list(self.request.user).get(pk=allocation.pk)])
         return Response(self.get_serializer(allocation).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
