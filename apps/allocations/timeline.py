@@ -1,4 +1,5 @@
-"""Follow-ups on the timeline of each device they concern."""
+"""Follow-ups on the timeline of each device they concern: their verdict, never the text
+written about the household."""
 
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ def follow_up_events(device, limit=None):
             title = _("Follow-up: computer in use")
         else:
             title = _("Follow-up: computer not in use")
-        detail = follow_up.problem
-        if follow_up.needs_repair:
-            detail = " ".join(filter(None, [detail, _("Needs a repair.")]))
+        # Every role reads a device's timeline: what the household said (the problem, the
+        # notes) stays on the allocation, for those who may see the household.
+        detail = _("Needs a repair.") if follow_up.needs_repair else ""
         yield TimelineEvent(follow_up.created_at, "follow_up", title, detail, follow_up.recorded_by_name)

@@ -275,16 +275,27 @@ class TestFollowUps:
             allocation
         ]
 
-    def test_the_follow_up_shows_on_the_device_timeline(self, trainer, completed, kit):
+    def test_the_follow_up_shows_on_the_device_timeline_without_what_the_household_said(
+        self, trainer, completed, kit
+    ):
         from apps.devices.timeline import device_timeline
 
         allocation = handed_over(trainer, completed, kit, kind="gift")
         services.record_follow_up(
-            allocation, actor=trainer, reached=True, in_use=False, problem="Wi-Fi", needs_repair=True
+            allocation,
+            actor=trainer,
+            reached=True,
+            in_use=False,
+            problem="Le fils a renversé du soda dessus",
+            notes="Rappeler Mme le soir",
+            needs_repair=True,
         )
         event = device_timeline(kit[0])[0]
-        assert (event.kind, event.title) == ("follow_up", "Follow-up: computer not in use")
-        assert "Wi-Fi" in event.detail
+        assert (event.kind, event.title, event.detail) == (
+            "follow_up",
+            "Follow-up: computer not in use",
+            "Needs a repair.",
+        )
 
 
 def test_erasing_a_household_cancels_its_open_reservation(trainer, coordinator, enrolment, kit):

@@ -205,3 +205,17 @@ def test_register_of_processing_page(client_as, coordinator, in_english):
     page = client.get(reverse("core:privacy")).content.decode()
     assert "Register of processing" in page
     assert "24 months after the household" in page
+
+
+@pytest.mark.parametrize("user", ["technician", "other_trainer"])
+def test_a_devices_timeline_gives_a_follow_ups_verdict_not_what_the_household_said(
+    world, client_as, api_as, request, user, in_english
+):
+    """Every role reads a device's page and timeline, households of other structures' included."""
+    user = request.getfixturevalue(user)
+    page = client_as(user).get(world.device.get_absolute_url()).content.decode()
+    timeline = api_as(user).get(f"/api/devices/{world.device.pk}/timeline/").content.decode()
+    for text in (page, timeline):
+        assert "Écran cassé par le fils" not in text
+        assert "Rappeler Mme" not in text
+    assert "Follow-up: computer in use" in timeline
