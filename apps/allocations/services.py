@@ -217,7 +217,9 @@ def hand_over(allocation, *, actor, override_reason="", due_on=None):
 
 
 def return_allocation(allocation, *, actor, condition, note=""):
-    """The household brings the devices back: they go back to diagnosis, to be checked and erased."""
+    """The household brings the devices back: they go back to diagnosis, to be checked and erased.
+
+    ``note`` stays on the allocation (``closing_note``), for those who may see the household."""
     if condition not in ReturnCondition.values:
         raise DomainError(_("Say in what condition the devices came back."), field="condition")
     with transaction.atomic():
@@ -225,14 +227,14 @@ def return_allocation(allocation, *, actor, condition, note=""):
         allocation.status = A.RETURNED
         allocation.closed_at = timezone.now()
         allocation.return_condition = condition
-        with_actor(allocation, actor, note).save()
+        allocation.closing_note = (note or "").strip()
+        with_actor(allocation, actor).save()
         _close_items(allocation)
+        # The devices' moves say what the régie needs (the condition), not the trainer's note.
         text = _("Returned (%(condition)s): allocation no. %(number)s") % {
             "condition": ReturnCondition(condition).label,
             "number": allocation.number,
         }
-        if note:
-            text += f" — {note}"
         _move_devices(allocation, DeviceStatus.RETURNED, actor=actor, note=text)
         for device in allocation.devices.all():
             device_services.transition(
@@ -267,15 +269,15 @@ def cancel(allocation, *, actor, note=""):
 
 
 def declare_lost(allocation, *, actor, note=""):
+    """The devices are lost or stolen; ``note`` (what happened) stays on the allocation."""
     with transaction.atomic():
         allocation = _lock(allocation, allowed={A.ACTIVE}, action=_("declared lost"))
         allocation.status = A.LOST
         allocation.closed_at = timezone.now()
-        with_actor(allocation, actor, note).save()
+        allocation.closing_note = (note or "").strip()
+        with_actor(allocation, actor).save()
         _close_items(allocation)
         text = _("Declared lost or stolen: allocation no. %(number)s") % {"number": allocation.number}
-        if note:
-            text += f" — {note}"
         _move_devices(allocation, DeviceStatus.LOST, actor=actor, note=text)
     return allocation
 

@@ -26,8 +26,11 @@ ANONYMOUS_NAME = "Foyer anonymisé #%(pk)s"
 # Blanked on the household and in every one of its history rows.
 PERSONAL_FIELDS = ("phone", "email", "address", "notes", "consent_text")
 # Free text typed about the household elsewhere, blanked too.
-ALLOCATION_TEXT_FIELDS = ("notes", "override_reason")
+ALLOCATION_TEXT_FIELDS = ("notes", "override_reason", "closing_note")
 FOLLOW_UP_TEXT_FIELDS = ("problem", "notes")
+# Before the note of a return or a loss stayed on the allocation, it was written on the
+# devices' moves after the allocation's number: "… allocation no. 00012 — <note>".
+MOVE_NOTE_SEPARATOR = " — "
 
 
 def subtract_months(day, months):
@@ -120,6 +123,7 @@ def anonymise_household(household, *, actor, reason):
                 setattr(allocation, field, "")
             with_actor(allocation, actor, reason or "anonymised").save()
         Allocation.history.filter(id=allocation.pk).update(**dict.fromkeys(ALLOCATION_TEXT_FIELDS, ""))
+        _scrub_device_moves(allocation)
     for follow_up in FollowUp.objects.filter(allocation__household=household).select_for_update():
         if any(getattr(follow_up, field) for field in FOLLOW_UP_TEXT_FIELDS):
             for field in FOLLOW_UP_TEXT_FIELDS:
@@ -127,6 +131,28 @@ def anonymise_household(household, *, actor, reason):
             with_actor(follow_up, actor, reason or "anonymised").save()
         FollowUp.history.filter(id=follow_up.pk).update(**dict.fromkeys(FOLLOW_UP_TEXT_FIELDS, ""))
     return household
+
+
+def _scrub_device_moves(allocation):
+    """Cut the note an older return or loss of ``allocation`` left on its devices' moves
+    (the status change the device's timeline shows, and the change reason of the device's
+    history row), down to the neutral part: the move and the allocation's number."""
+    from apps.devices.choices import DeviceStatus
+    from apps.devices.models import Device, StatusChange
+
+    marker = f" {allocation.number}{MOVE_NOTE_SEPARATOR}"
+    closing = [DeviceStatus.RETURNED, DeviceStatus.LOST]
+    moves = StatusChange.objects.filter(
+        device__allocation_items__allocation=allocation, to_status__in=closing, note__contains=marker
+    )
+    for move in moves:
+        neutral = move.note.partition(MOVE_NOTE_SEPARATOR)[0]
+        # A rewrite of past history rows, as above.
+        Device.history.filter(
+            id=move.device_id, status__in=closing, history_change_reason__contains=marker
+        ).update(history_change_reason=neutral)
+        move.note = neutral
+        move.save(update_fields=["note"])  # status changes have no history of their own
 
 
 def anonymise_past_retention(*, actor=None, dry_run=False, today=None):

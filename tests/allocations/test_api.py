@@ -151,6 +151,22 @@ class TestScoping:
             assert (body["household_name"], body["notes"], body["override_reason"]) == (None, None, None)
             assert body["device_tags"] == [device.asset_tag for device in kit]
 
+    def test_the_note_of_a_return_is_for_the_trainer_and_the_condition_for_everyone(
+        self, api_as, trainer, technician, completed, kit
+    ):
+        api = api_as(trainer)
+        pk = reserve(api, completed.household, kit).json()["id"]
+        api.post(f"/api/allocations/{pk}/hand_over/")
+        returned = api.post(
+            f"/api/allocations/{pk}/return/", {"condition": "worn", "note": "Mme Zorglub déménage"}
+        )
+        assert (returned.json()["return_condition"], returned.json()["closing_note"]) == (
+            "worn",
+            "Mme Zorglub déménage",
+        )
+        body = api_as(technician).get(f"/api/allocations/{pk}/").json()
+        assert (body["return_condition"], body["closing_note"]) == ("worn", None)
+
     def test_trainers_of_another_structure_get_404(self, api_as, trainer, other_trainer, completed, kit):
         pk = reserve(api_as(trainer), completed.household, kit).json()["id"]
         api = api_as(other_trainer)

@@ -196,6 +196,43 @@ def test_a_return_sends_the_devices_back_to_diagnosis_and_frees_them(trainer, te
     assert again.status == "reserved"
 
 
+def what_the_devices_say(devices):
+    """Every note on the devices' moves and every reason in their history: read by every role."""
+    from apps.devices.models import StatusChange
+
+    ids = [device.pk for device in devices]
+    return [
+        *StatusChange.objects.filter(device__in=ids).values_list("note", flat=True),
+        *Device.history.filter(id__in=ids).values_list("history_change_reason", flat=True),
+    ]
+
+
+def test_the_note_of_a_return_stays_on_the_allocation_and_the_devices_say_their_condition(
+    trainer, completed, kit
+):
+    allocation = handed_over(trainer, completed, kit)
+    allocation = services.return_allocation(
+        allocation, actor=trainer, condition="damaged", note="Mme Zorglub déménage, écran fêlé"
+    )
+    assert allocation.closing_note == "Mme Zorglub déménage, écran fêlé"
+    said = what_the_devices_say(kit)
+    assert [text for text in said if text and "Zorglub" in text] == []
+    number = allocation.number
+    assert f"Returned (Damaged): allocation no. {number}" in said
+    assert "Zorglub" not in str(list(allocation.history.values_list("history_change_reason", flat=True)))
+
+
+def test_the_note_of_a_loss_stays_on_the_allocation(trainer, completed, kit):
+    allocation = services.declare_lost(
+        handed_over(trainer, completed, kit), actor=trainer, note="Volé chez Mme Zorglub"
+    )
+    assert allocation.closing_note == "Volé chez Mme Zorglub"
+    said = what_the_devices_say(kit)
+    assert [text for text in said if text and "Zorglub" in text] == []
+    assert f"Declared lost or stolen: allocation no. {allocation.number}" in said
+    assert "Zorglub" not in str(list(allocation.history.values_list("history_change_reason", flat=True)))
+
+
 def test_a_loan_turned_into_a_gift(trainer, completed, kit):
     allocation = services.convert_to_gift(handed_over(trainer, completed, kit), actor=trainer)
     assert (allocation.kind, allocation.due_on, allocation.status) == ("gift", None, "active")

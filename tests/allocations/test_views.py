@@ -152,6 +152,27 @@ def test_what_was_written_about_the_household_is_shown_to_its_trainer_not_to_a_t
     assert "computer not in use" in technicians_page
 
 
+def test_the_note_of_a_return_is_on_the_allocation_page_and_the_device_page_says_the_condition(
+    client_as, trainer, technician, completed, kit
+):
+    from apps.allocations import services
+
+    allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+    allocation = services.hand_over(allocation, actor=trainer)
+    client_as(trainer).post(
+        reverse("allocations:allocation_return", args=[allocation.pk]),
+        {"condition": "damaged", "note": "Mme Zorglub déménage, écran fêlé"},
+    )
+
+    trainers_page = client_as(trainer).get(allocation.get_absolute_url()).content.decode()
+    assert "Note on return" in trainers_page and "Mme Zorglub déménage, écran fêlé" in trainers_page
+    technician = client_as(technician)
+    assert "Zorglub" not in technician.get(allocation.get_absolute_url()).content.decode()
+    device_page = technician.get(kit[0].get_absolute_url()).content.decode()
+    assert "Zorglub" not in device_page
+    assert f"Returned (Damaged): allocation no. {allocation.number}" in device_page
+
+
 def test_other_structure_trainer_gets_404(client_as, trainer, other_trainer, completed, kit):
     from apps.allocations import services
 

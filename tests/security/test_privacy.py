@@ -219,3 +219,50 @@ def test_a_devices_timeline_gives_a_follow_ups_verdict_not_what_the_household_sa
         assert "Écran cassé par le fils" not in text
         assert "Rappeler Mme" not in text
     assert "Follow-up: computer in use" in timeline
+
+
+def test_the_note_of_a_return_or_a_loss_is_erased_with_the_household(world, trainer, coordinator):
+    from apps.allocations import services
+    from tests.allocations.conftest import ready_device
+
+    services.return_allocation(world.allocation, actor=trainer, condition="good", note="Mme Zorglub déménage")
+    lost = services.reserve(actor=trainer, enrolment=world.enrolment, devices=[ready_device()], kind="gift")
+    lost = services.hand_over(lost, actor=trainer)
+    services.declare_lost(lost, actor=trainer, note="Volé chez Mme Zorglub")
+    assert Allocation.objects.filter(closing_note__contains="Zorglub").count() == 2
+
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+
+    rows = [*Allocation.objects.values("closing_note"), *Allocation.history.values("closing_note")]
+    assert "Zorglub" not in str(rows)
+
+
+def test_the_notes_older_returns_wrote_on_the_devices_moves_are_cut_with_the_household(
+    world, trainer, coordinator, client_as, technician, in_english
+):
+    """Before they stayed on the allocation, a return's and a loss's notes were written on the
+    devices' moves after the allocation's number, in the timeline and the device's history."""
+    from apps.allocations import services
+    from apps.devices.models import Device, StatusChange
+
+    services.return_allocation(world.allocation, actor=trainer, condition="good")
+    neutral = f"Returned (Good): allocation no. {world.allocation.number}"
+    # What the services wrote then, and what the device and another allocation wrote besides.
+    older = f"{neutral} — Mme Zorglub déménage"
+    StatusChange.objects.filter(device=world.device, note=neutral).update(note=older)
+    Device.history.filter(id=world.device.pk, history_change_reason=neutral).update(
+        history_change_reason=older
+    )
+    other = StatusChange.objects.create(
+        device=world.device, from_status="diagnosis", to_status="reconditioning", note="Écran — à changer"
+    )
+
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+
+    notes = list(StatusChange.objects.filter(device=world.device).values_list("note", flat=True))
+    reasons = list(Device.history.filter(id=world.device.pk).values_list("history_change_reason", flat=True))
+    assert "Zorglub" not in str(notes + reasons)
+    assert neutral in notes and neutral in reasons
+    other.refresh_from_db()
+    assert other.note == "Écran — à changer"
+    assert "Zorglub" not in client_as(technician).get(world.device.get_absolute_url()).content.decode()

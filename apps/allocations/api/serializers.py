@@ -27,6 +27,7 @@ class AllocationSerializer(ModelSerializer):
     # (``selectors.hide_household_text``). A null sent in is no note.
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     override_reason = serializers.CharField(read_only=True, allow_null=True)
+    closing_note = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Allocation
@@ -48,6 +49,7 @@ class AllocationSerializer(ModelSerializer):
             "override_reason",
             "closed_at",
             "return_condition",
+            "closing_note",
             "follow_up_due_on",
             "notes",
         ]
