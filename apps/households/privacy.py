@@ -5,7 +5,7 @@ the coordinator's "erase on request" button and scripts all call ``anonymise_hou
 It blanks the personal fields and keeps what the funders' figures count (neighbourhood,
 size, children, gender, age bracket, referral, structure, dates), then scrubs the same
 fields in the household's history rows and the free text written about it on allocations
-and follow-ups.
+and follow-ups, in their history rows and change reasons too.
 """
 
 import calendar
@@ -101,6 +101,13 @@ def anonymise_household(household, *, actor, reason):
 
     # The lock a reservation takes first too: the two are served one after the other.
     household = Household.objects.select_for_update().get(pk=household.pk)
+    # The change reasons of its allocations' history may repeat what someone typed about the
+    # household (an override's reason, a note on a cancellation or a conversion, and, before
+    # they stayed on the allocation, on a return or a loss): blanked in every row written
+    # so far, before this anonymisation writes its own rows, which say why. History tables
+    # are the one exception to "no queryset.update() on tracked models": the point is to
+    # rewrite the past rows themselves, not to add a new one.
+    Allocation.history.filter(household_id=household.pk).update(history_change_reason=None)
     for reservation in Allocation.objects.filter(household=household, status=AllocationStatus.RESERVED):
         allocation_services.cancel(reservation, actor=actor, note=reason or "anonymised")
     name = ANONYMOUS_NAME % {"pk": household.pk}
@@ -113,8 +120,6 @@ def anonymise_household(household, *, actor, reason):
         household.anonymised_at = timezone.now()
         # No full_clean(): a blank phone and consent are what anonymised means.
         with_actor(household, actor, reason or "anonymised").save()
-    # History tables are the one exception to "no queryset.update() on tracked models":
-    # the point is to rewrite the past rows themselves, not to add a new one.
     Household.history.filter(id=household.pk).update(**personal)
 
     for allocation in Allocation.objects.filter(household=household).select_for_update():

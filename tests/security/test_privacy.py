@@ -16,6 +16,7 @@ from tests.factories import HouseholdFactory
 
 from .conftest import HOUSEHOLD_NAME, HOUSEHOLD_PHONE
 
+DUE = timezone.localdate() + timedelta(days=90)
 SECRETS = (HOUSEHOLD_NAME, HOUSEHOLD_PHONE, "secret@example.org", "12 rue Cachée", "Notes privées")
 
 
@@ -266,3 +267,39 @@ def test_the_notes_older_returns_wrote_on_the_devices_moves_are_cut_with_the_hou
     other.refresh_from_db()
     assert other.note == "Écran — à changer"
     assert "Zorglub" not in client_as(technician).get(world.device.get_absolute_url()).content.decode()
+
+
+def test_what_was_typed_about_the_household_in_its_allocations_change_reasons_is_erased_with_it(
+    world, trainer, coordinator, client_as
+):
+    from apps.allocations import services
+    from tests.allocations.conftest import ready_device
+    from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory
+
+    def reserve(enrolment):
+        return services.reserve(
+            actor=trainer, enrolment=enrolment, devices=[ready_device()], kind="loan", due_on=DUE
+        )
+
+    cancelled = reserve(world.enrolment)
+    # A course whose rule the household has not met: only a coordinator's override hands over.
+    course = CourseFactory(structure=world.structure, trainers=[trainer], min_sessions=3)
+    SessionFactory(course=course)
+    overridden = reserve(EnrolmentFactory(course=course, household=world.household))
+    services.cancel(cancelled, actor=trainer, note="Mme Zorglub hospitalisée")
+    overridden = services.hand_over(overridden, actor=coordinator, override_reason="Mme Zorglub hospitalisée")
+    services.convert_to_gift(overridden, actor=trainer, note="Mme Zorglub garde l'ordinateur")
+    assert "Zorglub" in str(list(Allocation.history.values_list("history_change_reason", flat=True)))
+
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+
+    reasons = list(Allocation.history.values_list("history_change_reason", flat=True))
+    assert "Zorglub" not in str(reasons)
+    assert "Zorglub" not in str(list(Allocation.history.values()))
+    client = client_as(coordinator)
+    for allocation in (cancelled, overridden):
+        url = reverse("reports:object_history", args=["allocation", allocation.pk])
+        assert "Zorglub" not in client.get(url).content.decode()
+    assert "Zorglub" not in client.get(reverse("reports:history")).content.decode()
+    export = client.get(reverse("households:household_export", args=[world.household.pk])).content.decode()
+    assert "Zorglub" not in export
