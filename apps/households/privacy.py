@@ -4,8 +4,9 @@ One anonymisation path for everything: the retention command (``anonymise_househ
 the coordinator's "erase on request" button and scripts all call ``anonymise_household``.
 It blanks the personal fields and keeps what the funders' figures count (neighbourhood,
 size, children, gender, age bracket, referral, structure, dates), then scrubs the same
-fields in the household's history rows and the free text written about it on allocations
-and follow-ups, in their history rows and change reasons too.
+fields in the household's history rows and the free text written about it on allocations,
+follow-ups and enrolments (a withdrawal's reason), in their history rows and change reasons
+too.
 """
 
 import calendar
@@ -23,6 +24,9 @@ from apps.core.history import with_actor
 from .models import Household
 
 ANONYMOUS_NAME = "Foyer anonymisé #%(pk)s"
+# A withdrawal keeps a reason (the database requires one): this one, once the household is
+# anonymised.
+ERASED_WITHDRAWAL_REASON = "Motif effacé (foyer anonymisé)"
 # Blanked on the household and in every one of its history rows.
 PERSONAL_FIELDS = ("phone", "email", "address", "notes", "consent_text")
 # Free text typed about the household elsewhere, blanked too.
@@ -98,16 +102,20 @@ def anonymise_household(household, *, actor, reason):
     from apps.allocations import services as allocation_services
     from apps.allocations.choices import AllocationStatus
     from apps.allocations.models import Allocation, FollowUp
+    from apps.training.models import Enrolment
 
     # The lock a reservation takes first too: the two are served one after the other.
     household = Household.objects.select_for_update().get(pk=household.pk)
-    # The change reasons of its allocations' history may repeat what someone typed about the
-    # household (an override's reason, a note on a cancellation or a conversion, and, before
-    # they stayed on the allocation, on a return or a loss): blanked in every row written
-    # so far, before this anonymisation writes its own rows, which say why. History tables
-    # are the one exception to "no queryset.update() on tracked models": the point is to
-    # rewrite the past rows themselves, not to add a new one.
-    Allocation.history.filter(household_id=household.pk).update(history_change_reason=None)
+    # The change reasons of its allocations' and enrolments' history may repeat what someone
+    # typed about the household (an override's reason, a note on a cancellation or a
+    # conversion, a withdrawal's reason, and, before they stayed on the allocation, a
+    # return's or a loss's note): blanked in every row written so far, before this
+    # anonymisation writes its own rows, which say why (a second call blanks the first's
+    # too; the household's own history still says why). History tables are the one
+    # exception to "no queryset.update() on tracked models": the point is to rewrite the
+    # past rows themselves, not to add a new one.
+    for model in (Allocation, Enrolment):
+        model.history.filter(household_id=household.pk).update(history_change_reason=None)
     for reservation in Allocation.objects.filter(household=household, status=AllocationStatus.RESERVED):
         allocation_services.cancel(reservation, actor=actor, note=reason or "anonymised")
     name = ANONYMOUS_NAME % {"pk": household.pk}
@@ -135,6 +143,15 @@ def anonymise_household(household, *, actor, reason):
                 setattr(follow_up, field, "")
             with_actor(follow_up, actor, reason or "anonymised").save()
         FollowUp.history.filter(id=follow_up.pk).update(**dict.fromkeys(FOLLOW_UP_TEXT_FIELDS, ""))
+    withdrawals = Enrolment.objects.filter(household=household).exclude(
+        withdrawal_reason__in=["", ERASED_WITHDRAWAL_REASON]
+    )
+    for enrolment in withdrawals.select_for_update():
+        enrolment.withdrawal_reason = ERASED_WITHDRAWAL_REASON
+        with_actor(enrolment, actor, reason or "anonymised").save()
+    Enrolment.history.filter(household_id=household.pk).exclude(withdrawal_reason="").update(
+        withdrawal_reason=ERASED_WITHDRAWAL_REASON
+    )
     return household
 
 

@@ -303,3 +303,31 @@ def test_what_was_typed_about_the_household_in_its_allocations_change_reasons_is
     assert "Zorglub" not in client.get(reverse("reports:history")).content.decode()
     export = client.get(reverse("households:household_export", args=[world.household.pk])).content.decode()
     assert "Zorglub" not in export
+
+
+def test_a_withdrawals_reason_is_erased_with_the_household_and_the_withdrawal_kept(
+    world, trainer, coordinator, client_as, api_as
+):
+    from apps.training import services as training_services
+    from apps.training.models import Enrolment
+    from tests.factories import CourseFactory
+
+    course = CourseFactory(structure=world.structure, trainers=[trainer])
+    withdrawn = training_services.enrol_household(actor=trainer, course=course, household=world.household)
+    training_services.withdraw_enrolment(actor=trainer, enrolment=withdrawn, reason="Mme Zorglub malade")
+    assert "Zorglub" in client_as(trainer).get(course.get_absolute_url()).content.decode()
+
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+
+    withdrawn.refresh_from_db()
+    assert (withdrawn.status, withdrawn.withdrawal_reason) == ("withdrawn", "Motif effacé (foyer anonymisé)")
+    assert "Zorglub" not in str(list(Enrolment.history.filter(id=withdrawn.pk).values()))
+    assert "Zorglub" not in client_as(trainer).get(course.get_absolute_url()).content.decode()
+    assert "Zorglub" not in api_as(trainer).get(f"/api/enrolments/{withdrawn.pk}/").content.decode()
+    audit = client_as(coordinator).get(reverse("reports:object_history", args=["enrolment", withdrawn.pk]))
+    assert "Zorglub" not in audit.content.decode()
+    # The anonymisation says why, on the enrolment too; a second one changes nothing more.
+    assert Enrolment.history.filter(id=withdrawn.pk).latest().history_change_reason == "erasure on request"
+    count = Enrolment.history.filter(id=withdrawn.pk).count()
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+    assert Enrolment.history.filter(id=withdrawn.pk).count() == count
