@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -75,10 +75,21 @@ def last_activity(household):
 
 def households_past_retention(today=None):
     """Households not yet anonymised whose last activity is older than the retention period
-    (``HOUSEHOLD_RETENTION_MONTHS``), in one query."""
+    (``HOUSEHOLD_RETENTION_MONTHS``), in one query.
+
+    Never one that still holds a device on loan (handed over, not yet back), overdue or not:
+    its details are what the device is chased back with. A gift stays "handed over" for
+    good and does not hold it back."""
+    from apps.allocations.choices import AllocationKind, AllocationStatus
+    from apps.allocations.models import Allocation
+
     cutoff = retention_cutoff(today)
+    on_loan = Allocation.objects.filter(
+        household=OuterRef("pk"), kind=AllocationKind.LOAN, status=AllocationStatus.ACTIVE
+    )
     candidates = (
         Household.objects.filter(anonymised_at__isnull=True)
+        .exclude(Exists(on_loan))
         .annotate(
             last_course_end=Max("enrolments__course__ends_on"),
             last_reserved=Max("allocations__reserved_at"),

@@ -105,6 +105,24 @@ def test_retention_counts_from_the_last_activity(world, settings, mediatheque):
     assert {h.pk for h in privacy.households_past_retention(later)} == {old.pk, world.household.pk}
 
 
+def test_a_household_still_holding_a_loan_is_never_past_retention_even_overdue(world, trainer, settings):
+    from apps.allocations import services
+    from tests.allocations.conftest import ready_device
+
+    settings.HOUSEHOLD_RETENTION_MONTHS = 24
+    later = timezone.localdate() + timedelta(days=30 * 31)
+    loan = services.reserve(
+        actor=trainer, enrolment=world.enrolment, devices=[ready_device()], kind="loan", due_on=DUE
+    )
+    loan = services.hand_over(loan, actor=trainer)
+    # Two years and a half later the loan is long overdue: nobody could chase the device back
+    # without the household's details.
+    assert privacy.households_past_retention(later) == []
+    # Its gift, handed over for good, did not hold it back; the loan turned into one neither.
+    services.convert_to_gift(loan, actor=trainer)
+    assert privacy.households_past_retention(later) == [world.household]
+
+
 def test_subtract_months_clamps_to_the_end_of_the_month():
     from datetime import date
 
@@ -206,6 +224,7 @@ def test_register_of_processing_page(client_as, coordinator, in_english):
     page = client.get(reverse("core:privacy")).content.decode()
     assert "Register of processing" in page
     assert "24 months after the household" in page
+    assert "Never while the household still holds a device on loan" in page
 
 
 @pytest.mark.parametrize("user", ["technician", "other_trainer"])
