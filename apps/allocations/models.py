@@ -83,14 +83,16 @@ class Allocation(models.Model):
     return_condition = models.CharField(
         _("condition on return"), max_length=10, choices=ReturnCondition.choices, blank=True, editable=False
     )
-    # What the trainer wrote on the return or the loss: about the household as often as the
+    # What the trainer wrote on the cancellation, return or loss: about the household as often as the
     # devices, so kept here, where the anonymisation blanks it, and never copied to the
     # devices' moves, which every role reads.
     closing_note = models.TextField(
-        _("note on return or loss"),
+        _("closing note"),
         blank=True,
         editable=False,
-        help_text=_("Written when the devices came back, or were declared lost or stolen."),
+        help_text=_(
+            "Why the reservation was cancelled, the devices came back, or were declared lost or stolen."
+        ),
     )
     notes = models.TextField(_("notes"), blank=True)
 

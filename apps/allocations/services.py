@@ -258,12 +258,14 @@ def convert_to_gift(allocation, *, actor, note=""):
 
 
 def cancel(allocation, *, actor, note=""):
-    """Cancel a reservation: the devices are ready for someone else."""
+    """Cancel a reservation: the devices are ready for someone else. ``note`` (why) stays on
+    the allocation (``closing_note``), like a return's."""
     with transaction.atomic():
         allocation = _lock(allocation, allowed={A.RESERVED}, action=_("cancelled"))
         allocation.status = A.CANCELLED
         allocation.closed_at = timezone.now()
-        with_actor(allocation, actor, note).save()
+        allocation.closing_note = (note or "").strip()
+        with_actor(allocation, actor).save()
         _close_items(allocation)
         text = _("Reservation cancelled: allocation no. %(number)s") % {"number": allocation.number}
         _move_devices(allocation, DeviceStatus.READY, actor=actor, note=text)

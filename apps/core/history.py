@@ -8,6 +8,7 @@ written, so an audit still reads "who" after an account is deleted or anonymised
 from django.db import connections, models, router, transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -40,6 +41,12 @@ def copy_actor_name(sender, history_instance, history_user=None, **kwargs):
         history_instance.history_actor_name = actor_name(history_user)
 
 
+# django-simple-history's change reason is a 100-character column: PostgreSQL refuses a
+# longer one (SQLite does not check), and a note may be longer. The whole note is kept where
+# it belongs (a move's note, an allocation's closing note); the history row keeps its start.
+CHANGE_REASON_LENGTH = 100
+
+
 def with_actor(instance, actor, reason=""):
     """Mark ``instance`` so its next history row names ``actor`` and ``reason``.
 
@@ -48,8 +55,12 @@ def with_actor(instance, actor, reason=""):
     """
     instance._history_user = actor
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = change_reason(reason)
     return instance
+
+
+def change_reason(reason):
+    return Truncator(str(reason)).chars(CHANGE_REASON_LENGTH)
 
 
 def bulk_create_audited(model, objs, *, actor, reason=""):
@@ -79,7 +90,7 @@ def _insert_history(connection, model, objs, *, actor, reason, now):
     history_model = get_history_model_for_model(model)
     same_for_all = {
         "history_date": now,
-        "history_change_reason": reason,
+        "history_change_reason": change_reason(reason),
         "history_type": "+",
         "history_user_id": actor.pk if actor is not None else None,
         "history_actor_name": actor_name(actor),

@@ -302,7 +302,7 @@ def move_enrolment(enrolment, status, *, actor, reason=""):
     enrolment.status = status
     enrolment.status_changed_at = timezone.now()
     enrolment.full_clean()
-    with_actor(enrolment, actor, reason[:100]).save()
+    with_actor(enrolment, actor, reason).save()
     return enrolment
 
 

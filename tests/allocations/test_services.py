@@ -246,6 +246,9 @@ def test_cancelling_a_reservation_makes_the_devices_ready_again(trainer, enrolme
     allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
     services.cancel(allocation, actor=trainer, note="famille déménagée")
     assert statuses(kit) == ["ready"] * 3
+    # Why stays on the allocation, where the anonymisation blanks it; not on the devices.
+    assert Allocation.objects.get(pk=allocation.pk).closing_note == "famille déménagée"
+    assert "déménagée" not in kit[0].status_changes.latest("at").note
     other = services.reserve(actor=trainer, enrolment=enrolment, devices=kit[:1], kind="gift")
     assert other.status == "reserved"
 
@@ -365,3 +368,20 @@ def test_the_erasure_screen_says_the_reservation_will_be_cancelled(
     assert "Its open reservation is cancelled: its devices become ready for another household." in page
     client.post(url)
     assert statuses(kit) == ["ready"] * 3
+
+
+def test_notes_longer_than_a_history_reason_are_kept_whole_where_they_belong(
+    trainer, coordinator, enrolment, kit
+):
+    # A history row's change reason holds 100 characters: PostgreSQL refused longer notes (a 500).
+    note = "Le foyer a rappelé : " + "x" * 480
+    allocation = services.reserve(actor=trainer, enrolment=enrolment, devices=kit, kind="gift")
+    services.cancel(allocation, actor=trainer, note=note)
+    assert Allocation.objects.get(pk=allocation.pk).closing_note == note
+    again = services.reserve(
+        actor=trainer, enrolment=enrolment, devices=kit, kind="loan", due_on=TOMORROW_PLUS
+    )
+    services.hand_over(again, actor=coordinator, override_reason=note)
+    converted = services.convert_to_gift(again, actor=trainer, note=note)
+    reason = converted.history.latest().history_change_reason
+    assert len(reason) == 100 and reason.startswith("Le foyer a rappelé")

@@ -164,7 +164,9 @@ class TestErasureRule:
         assert (device.storage_gb, device.brand) == (1000, "Lenovo")
 
     def test_a_drive_found_in_the_workshop_is_recorded_then_erased(self, technician):
-        device = DeviceFactory(status=S.RECONDITIONING, kind=DeviceKind.DESKTOP, storage_gb=0, weight_kg="9.50")
+        device = DeviceFactory(
+            status=S.RECONDITIONING, kind=DeviceKind.DESKTOP, storage_gb=0, weight_kg="9.50"
+        )
         services.update_device(device, actor=technician, storage_gb=500)
         with pytest.raises(DomainError, match="record a passed erasure"):
             services.transition(device, S.READY, actor=technician)
@@ -186,3 +188,13 @@ def test_recycling_needs_a_weight(end, technician):
     moved = services.transition(device, end, actor=technician, weight_kg="4.25")
     moved.refresh_from_db()
     assert (moved.status, str(moved.weight_kg)) == (end, "4.25")
+
+
+def test_a_long_note_on_a_move_is_kept_whole_on_the_timeline(technician):
+    # The device's history row keeps the start (its change reason holds 100 characters, and
+    # PostgreSQL refused more: a 500); the move itself keeps the whole note.
+    note = "Carte mère changée, " + "détail " * 140
+    device = services.transition(DeviceFactory(status=S.COLLECTED), S.DIAGNOSIS, actor=technician, note=note)
+    assert device.status_changes.latest("at").note == note
+    reason = device.history.latest().history_change_reason
+    assert len(reason) == 100 and reason.startswith("Carte mère changée")

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='allocation',
             name='closing_note',
-            field=models.TextField(blank=True, editable=False, help_text='Written when the devices came back, or were declared lost or stolen.', verbose_name='note on return or loss'),
+            field=models.TextField(blank=True, editable=False, help_text='Why the reservation was cancelled, the devices came back, or were declared lost or stolen.', verbose_name='closing note'),
         ),
         migrations.AddField(
             model_name='historicalallocation',
             name='closing_note',
-            field=models.TextField(blank=True, editable=False, help_text='Written when the devices came back, or were declared lost or stolen.', verbose_name='note on return or loss'),
+            field=models.TextField(blank=True, editable=False, help_text='Why the reservation was cancelled, the devices came back, or were declared lost or stolen.', verbose_name='closing note'),
         ),
     ]
