@@ -29,9 +29,12 @@ ANONYMOUS_NAME = "Foyer anonymisé #%(pk)s"
 ERASED_WITHDRAWAL_REASON = "Motif effacé (foyer anonymisé)"
 # Blanked on the household and in every one of its history rows.
 PERSONAL_FIELDS = ("phone", "email", "address", "notes", "consent_text")
-# Free text typed about the household elsewhere, blanked too.
+# Free text typed about the household elsewhere: replaced, where there was any, by this
+# wording, not blanked, since reports count what is filled in (hand-overs before the rule
+# is met, follow-ups that reported a problem) and the counts must not change.
 ALLOCATION_TEXT_FIELDS = ("notes", "override_reason", "closing_note")
 FOLLOW_UP_TEXT_FIELDS = ("problem", "notes")
+ERASED_TEXT = "Texte effacé (foyer anonymisé)"
 # Before the note of a return or a loss stayed on the allocation, it was written on the
 # devices' moves after the allocation's number: "… allocation no. 00012 — <note>".
 MOVE_NOTE_SEPARATOR = " — "
@@ -142,18 +145,10 @@ def anonymise_household(household, *, actor, reason):
     Household.history.filter(id=household.pk).update(**personal)
 
     for allocation in Allocation.objects.filter(household=household).select_for_update():
-        if any(getattr(allocation, field) for field in ALLOCATION_TEXT_FIELDS):
-            for field in ALLOCATION_TEXT_FIELDS:
-                setattr(allocation, field, "")
-            with_actor(allocation, actor, reason or "anonymised").save()
-        Allocation.history.filter(id=allocation.pk).update(**dict.fromkeys(ALLOCATION_TEXT_FIELDS, ""))
+        _erase_texts(allocation, ALLOCATION_TEXT_FIELDS, actor=actor, reason=reason)
         _scrub_device_moves(allocation)
     for follow_up in FollowUp.objects.filter(allocation__household=household).select_for_update():
-        if any(getattr(follow_up, field) for field in FOLLOW_UP_TEXT_FIELDS):
-            for field in FOLLOW_UP_TEXT_FIELDS:
-                setattr(follow_up, field, "")
-            with_actor(follow_up, actor, reason or "anonymised").save()
-        FollowUp.history.filter(id=follow_up.pk).update(**dict.fromkeys(FOLLOW_UP_TEXT_FIELDS, ""))
+        _erase_texts(follow_up, FOLLOW_UP_TEXT_FIELDS, actor=actor, reason=reason)
     withdrawals = Enrolment.objects.filter(household=household).exclude(
         withdrawal_reason__in=["", ERASED_WITHDRAWAL_REASON]
     )
@@ -164,6 +159,19 @@ def anonymise_household(household, *, actor, reason):
         withdrawal_reason=ERASED_WITHDRAWAL_REASON
     )
     return household
+
+
+def _erase_texts(record, fields, *, actor, reason):
+    """Replace what was typed in ``fields`` of ``record`` by ``ERASED_TEXT``, in the record
+    (one new history row, the first time only) and in every one of its history rows."""
+    erased = {field: ERASED_TEXT for field in fields if getattr(record, field) not in ("", ERASED_TEXT)}
+    if erased:
+        for field, value in erased.items():
+            setattr(record, field, value)
+        with_actor(record, actor, reason or "anonymised").save()
+    past = type(record).history.filter(id=record.pk)
+    for field in fields:
+        past.exclude(**{field: ""}).update(**{field: ERASED_TEXT})
 
 
 def _scrub_device_moves(allocation):

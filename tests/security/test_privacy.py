@@ -81,6 +81,36 @@ def test_anonymisation_blanks_the_household_and_its_history_and_keeps_the_counts
     assert household.allocations.count() == 1
 
 
+def test_anonymisation_keeps_every_figure_of_the_report(world, trainer, coordinator, mediatheque):
+    from apps.allocations import services
+    from apps.reports.periods import Period
+    from apps.reports.selectors import report_figures
+    from tests.allocations.conftest import ready_device
+    from tests.factories import CourseFactory, EnrolmentFactory, SessionFactory
+
+    # A second course, just begun, and a hand-over before its rule is met: counted as such.
+    course = CourseFactory(structure=mediatheque, trainers=[trainer], min_sessions=3)
+    SessionFactory(course=course)
+    enrolment = EnrolmentFactory(course=course, household=world.household)
+    early = services.reserve(actor=trainer, enrolment=enrolment, devices=[ready_device()], kind="gift")
+    services.hand_over(early, actor=coordinator, override_reason="Hospitalisée deux semaines")
+    today = timezone.localdate()
+    period = Period(today - timedelta(days=365), today)
+    before = report_figures(period=period)
+    assert (before.handovers.before_rule, before.follow_ups.problems) == (1, 1)
+
+    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+
+    after = report_figures(period=period)
+    assert (after.handovers, after.follow_ups, after.households) == (
+        before.handovers,
+        before.follow_ups,
+        before.households,
+    )
+    early.refresh_from_db()
+    assert early.override_reason == "Texte effacé (foyer anonymisé)"
+
+
 def test_anonymisation_is_idempotent(world, coordinator):
     first = privacy.anonymise_household(world.household, actor=coordinator, reason="x").anonymised_at
     count = Household.history.filter(id=world.household.pk).count()
