@@ -35,9 +35,6 @@ PERSONAL_FIELDS = ("phone", "email", "address", "notes", "consent_text")
 ALLOCATION_TEXT_FIELDS = ("notes", "override_reason", "closing_note")
 FOLLOW_UP_TEXT_FIELDS = ("problem", "notes")
 ERASED_TEXT = "Texte effacé (foyer anonymisé)"
-# Before the note of a return or a loss stayed on the allocation, it was written on the
-# devices' moves after the allocation's number: "… allocation no. 00012 — <note>".
-MOVE_NOTE_SEPARATOR = " — "
 
 
 def subtract_months(day, months):
@@ -122,8 +119,8 @@ def anonymise_household(household, *, actor, reason):
     household = Household.objects.select_for_update().get(pk=household.pk)
     # The change reasons of its allocations' and enrolments' history may repeat what someone
     # typed about the household (an override's reason, a note on a cancellation or a
-    # conversion, a withdrawal's reason, and, before they stayed on the allocation, a
-    # return's or a loss's note): blanked in every row written so far, before this
+    # conversion, a withdrawal's reason, and, in rows written before they stayed on the
+    # allocation, a return's or a loss's note): blanked in every row written so far, before this
     # anonymisation writes its own rows, which say why (a second call blanks the first's
     # too; the household's own history still says why). History tables are the one
     # exception to "no queryset.update() on tracked models": the point is to rewrite the
@@ -146,7 +143,6 @@ def anonymise_household(household, *, actor, reason):
 
     for allocation in Allocation.objects.filter(household=household).select_for_update():
         _erase_texts(allocation, ALLOCATION_TEXT_FIELDS, actor=actor, reason=reason)
-        _scrub_device_moves(allocation)
     for follow_up in FollowUp.objects.filter(allocation__household=household).select_for_update():
         _erase_texts(follow_up, FOLLOW_UP_TEXT_FIELDS, actor=actor, reason=reason)
     withdrawals = Enrolment.objects.filter(household=household).exclude(
@@ -172,28 +168,6 @@ def _erase_texts(record, fields, *, actor, reason):
     past = type(record).history.filter(id=record.pk)
     for field in fields:
         past.exclude(**{field: ""}).update(**{field: ERASED_TEXT})
-
-
-def _scrub_device_moves(allocation):
-    """Cut the note an older return or loss of ``allocation`` left on its devices' moves
-    (the status change the device's timeline shows, and the change reason of the device's
-    history row), down to the neutral part: the move and the allocation's number."""
-    from apps.devices.choices import DeviceStatus
-    from apps.devices.models import Device, StatusChange
-
-    marker = f" {allocation.number}{MOVE_NOTE_SEPARATOR}"
-    closing = [DeviceStatus.RETURNED, DeviceStatus.LOST]
-    moves = StatusChange.objects.filter(
-        device__allocation_items__allocation=allocation, to_status__in=closing, note__contains=marker
-    )
-    for move in moves:
-        neutral = move.note.partition(MOVE_NOTE_SEPARATOR)[0]
-        # A rewrite of past history rows, as above.
-        Device.history.filter(
-            id=move.device_id, status__in=closing, history_change_reason__contains=marker
-        ).update(history_change_reason=neutral)
-        move.note = neutral
-        move.save(update_fields=["note"])  # status changes have no history of their own
 
 
 def anonymise_past_retention(*, actor=None, dry_run=False, today=None):

@@ -287,12 +287,16 @@ def test_the_note_of_a_return_or_a_loss_is_erased_with_the_household(world, trai
     assert "Zorglub" not in str(rows)
 
 
-def test_the_notes_older_returns_wrote_on_the_devices_moves_are_cut_with_the_household(
-    world, trainer, coordinator, client_as, technician, in_english
+def test_the_notes_older_returns_wrote_on_the_devices_moves_are_moved_to_the_allocation(
+    world, trainer, client_as, technician, in_english
 ):
     """Before they stayed on the allocation, a return's and a loss's notes were written on the
-    devices' moves after the allocation's number, in the timeline and the device's history."""
+    devices' moves after the allocation's number, in the timeline and the device's history,
+    which every role reads: migration allocations.0009 moves them to the allocation."""
+    from django.apps import apps
+
     from apps.allocations import services
+    from apps.allocations.legacy import move_closing_notes_off_devices
     from apps.devices.models import Device, StatusChange
 
     services.return_allocation(world.allocation, actor=trainer, condition="good")
@@ -307,7 +311,7 @@ def test_the_notes_older_returns_wrote_on_the_devices_moves_are_cut_with_the_hou
         device=world.device, from_status="diagnosis", to_status="reconditioning", note="Écran — à changer"
     )
 
-    privacy.anonymise_household(world.household, actor=coordinator, reason="erasure on request")
+    move_closing_notes_off_devices(apps)
 
     notes = list(StatusChange.objects.filter(device=world.device).values_list("note", flat=True))
     reasons = list(Device.history.filter(id=world.device.pk).values_list("history_change_reason", flat=True))
@@ -316,6 +320,8 @@ def test_the_notes_older_returns_wrote_on_the_devices_moves_are_cut_with_the_hou
     other.refresh_from_db()
     assert other.note == "Écran — à changer"
     assert "Zorglub" not in client_as(technician).get(world.device.get_absolute_url()).content.decode()
+    world.allocation.refresh_from_db()
+    assert world.allocation.closing_note == "Mme Zorglub déménage"
 
 
 def test_what_was_typed_about_the_household_in_its_allocations_change_reasons_is_erased_with_it(
