@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.history import CHANGE_REASON_LENGTH
 from apps.devices.filtersets import normalise_tag
 from apps.devices.forms import DateInput
 from apps.devices.models import Device
@@ -58,6 +59,11 @@ class ReturnForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class ConversionForm(forms.Form):
+    # Its note is kept only as the reason of the change in the allocation's history.
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=CHANGE_REASON_LENGTH)
 
 
 class FollowUpForm(forms.ModelForm):

@@ -20,6 +20,7 @@ from apps.devices.choices import DeviceStatus
 from apps.devices.models import Device
 from apps.households.models import Household
 from apps.training.choices import EnrolmentStatus
+from apps.training.models import Enrolment
 from apps.training.selectors import enrolment_progress
 
 from .choices import AllocationKind, AllocationStatus, ReturnCondition
@@ -82,19 +83,25 @@ def reserve(*, actor, enrolment, devices, kind, due_on=None, notes=""):
     devices = list(devices)
     if not devices:
         raise DomainError(_("Choose at least one device."), code="no_devices", field="devices")
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise DomainError(
-            _(
-                "This household is “%(status)s” in the course: a device is only given to an enrolled household."
-            )
-            % {"status": enrolment.get_status_display()},
-            code="not_enrolled",
-            field="household",
-        )
     with transaction.atomic():
         # The row lock an erasure of the household takes, taken first (as the erasure does)
         # so that the two are served one after the other.
         household = Household.objects.select_for_update().get(pk=enrolment.household_id)
+        # Then the enrolment's, which a withdrawal holds while it cancels the enrolment's
+        # reservations: a reservation is made before the withdrawal (and cancelled by it)
+        # or after it (and refused here), never left open on a withdrawn enrolment.
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",)).select_related("course").get(pk=enrolment.pk)
+        )
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            raise DomainError(
+                _(
+                    "This household is “%(status)s” in the course: a device is only given to an enrolled household."
+                )
+                % {"status": enrolment.get_status_display()},
+                code="not_enrolled",
+                field="household",
+            )
         if household.anonymised_at is not None:
             raise ConflictError(
                 _("This household's details were erased on request: no device can be reserved for it."),

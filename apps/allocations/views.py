@@ -14,7 +14,7 @@ from apps.core.views import LIST_PAGE_SIZE, PICK_LIST_SIZE
 
 from . import documents, selectors, services
 from .choices import AllocationKind, AllocationStatus
-from .forms import FollowUpForm, HandOverForm, NoteForm, ReserveForm, ReturnForm
+from .forms import ConversionForm, FollowUpForm, HandOverForm, NoteForm, ReserveForm, ReturnForm
 
 LISTS = {
     "all": (lambda user: selectors.allocation_list(user).order_by("-reserved_at", "-pk")),
@@ -161,7 +161,9 @@ allocation_hand_over = _action(
 allocation_return = _action(
     services.return_allocation, ReturnForm, gettext_lazy("Return recorded: the devices go back to diagnosis.")
 )
-allocation_convert = _action(services.convert_to_gift, NoteForm, gettext_lazy("The loan is now a gift."))
+allocation_convert = _action(
+    services.convert_to_gift, ConversionForm, gettext_lazy("The loan is now a gift.")
+)
 allocation_cancel = _action(
     services.cancel, NoteForm, gettext_lazy("Reservation cancelled: the devices are ready again.")
 )

@@ -433,17 +433,22 @@ def import_devices(*, donation, content, filename, actor, dry_run=False):
 
 @transaction.atomic
 def update_device(device, *, actor, **fields):
-    """Change a device's facts. Its tag and status are not facts one edits."""
+    """Change a device's facts. Its tag and status are not facts one edits.
+
+    The row is locked and read again, and only the facts given are written: a move or a
+    reservation made meanwhile is neither undone by the edit nor missed by its checks.
+    Returns the device as saved."""
     for name in ("asset_tag", "status", "status_changed_at", "donation"):
         if name in fields:
             raise DomainError(_("This field cannot be changed here."), code="read_only", field=name)
+    device = Device.objects.select_for_update().get(pk=device.pk)
     for name, value in fields.items():
         setattr(device, name, value)
     device.full_clean(exclude=["asset_tag"], validate_constraints=False)
     _check_serials_free([device.serial_number], exclude_pk=device.pk)
     if device.status in CLEARED_FOR_HANDOVER:
         _check_ready_to_hand_over(device, editing=True)
-    with_actor(device, actor).save()
+    with_actor(device, actor).save(update_fields=list(fields))
     return device
 
 

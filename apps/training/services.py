@@ -283,7 +283,8 @@ def withdraw_enrolment(*, actor, enrolment, reason):
         allocation_services.cancel(
             reservation, actor=actor, note=str(_("The household withdrew from the course"))
         )
-        for reservation in open_reservations_of(enrolment)
+        # Locked, and read again once free: one handed over meanwhile is no longer open.
+        for reservation in open_reservations_of(enrolment).select_for_update(of=("self",))
     ]
     promoted = _fill_from_waiting_list(course, actor=actor) if held_a_place else []
     return Withdrawal(enrolment=enrolment, promoted=promoted, cancelled=cancelled)

@@ -225,3 +225,13 @@ def test_withdrawing_through_the_api_lists_the_reservations_it_cancelled(api_as,
     assert (body["status"], body["cancelled_allocations"]) == ("withdrawn", [pk])
     assert api.get(f"/api/allocations/{pk}/").json()["status"] == "cancelled"
     assert {api.get(f"/api/devices/{d.pk}/").json()["status"] for d in kit} == {"ready"}
+
+
+def test_a_conversion_note_is_refused_beyond_what_the_history_keeps(api_as, trainer, completed, kit):
+    api = api_as(trainer)
+    pk = reserve(api, completed.household, kit).json()["id"]
+    api.post(f"/api/allocations/{pk}/hand_over/")
+    refused = api.post(f"/api/allocations/{pk}/convert_to_gift/", {"note": "x" * 101})
+    assert (refused.status_code, list(refused.json())) == (400, ["note"])
+    assert api.get(f"/api/allocations/{pk}/").json()["kind"] == "loan"
+    assert api.post(f"/api/allocations/{pk}/convert_to_gift/", {"note": "x" * 100}).json()["kind"] == "gift"

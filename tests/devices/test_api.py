@@ -72,6 +72,7 @@ def test_create_device_gives_a_read_only_tag_and_status(api_as, technician):
     device = Device.objects.get()
     patched = api.patch(f"/api/devices/{device.pk}/", {"status": "ready", "asset_tag": "X", "brand": "HP"})
     assert patched.status_code == 200
+    assert (patched.json()["brand"], patched.json()["status"]) == ("HP", "collected")
     device.refresh_from_db()
     assert (device.status, device.asset_tag, device.brand) == ("collected", "OP-000001", "HP")
     assert device.history.latest().history_user == technician
@@ -281,7 +282,9 @@ def test_bulk_transition_is_all_or_nothing(api_as, technician):
 
 
 def test_a_drive_added_to_a_ready_device_is_a_400_on_its_field(api_as, technician):
-    device = DeviceFactory(status=DeviceStatus.READY, kind="laptop", brand="Dell", storage_gb=0, weight_kg="1.80")
+    device = DeviceFactory(
+        status=DeviceStatus.READY, kind="laptop", brand="Dell", storage_gb=0, weight_kg="1.80"
+    )
     response = api_as(technician).patch(f"/api/devices/{device.pk}/", {"storage_gb": 256, "brand": "HP"})
     assert response.status_code == 400
     body = response.json()

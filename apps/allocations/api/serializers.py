@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import ModelSerializer
+from apps.core.history import CHANGE_REASON_LENGTH
 from apps.devices.models import Device
 from apps.households.selectors import households_visible_to
 
@@ -102,6 +103,16 @@ class ReturnSerializer(serializers.Serializer):
 
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ConversionSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CHANGE_REASON_LENGTH,
+        help_text="Kept as the reason of the change in the allocation's history.",
+    )
 
 
 class FollowUpSerializer(ModelSerializer):

@@ -15,6 +15,7 @@ from .. import documents, selectors, services
 from ..models import Allocation
 from .serializers import (
     AllocationSerializer,
+    ConversionSerializer,
     FollowUpSerializer,
     HandOverSerializer,
     NoteSerializer,
@@ -113,10 +114,10 @@ class AllocationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def return_devices(self, request, pk=None):
         return self._act(request, services.return_allocation, ReturnSerializer)
 
-    @extend_schema(request=NoteSerializer, responses={200: AllocationSerializer})
+    @extend_schema(request=ConversionSerializer, responses={200: AllocationSerializer})
     @action(detail=True, methods=["post"], permission_classes=CHANGE)
     def convert_to_gift(self, request, pk=None):
-        return self._act(request, services.convert_to_gift, NoteSerializer)
+        return self._act(request, services.convert_to_gift, ConversionSerializer)
 
     @extend_schema(request=NoteSerializer, responses={200: AllocationSerializer})
     @action(detail=True, methods=["post"], permission_classes=CHANGE)

@@ -144,7 +144,7 @@ class DeviceViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("donation", None)
-        services.update_device(serializer.instance, actor=self.request.user, **data)
+        serializer.instance = services.update_device(serializer.instance, actor=self.request.user, **data)
 
     @extend_schema(
         operation_id="devices_bulk_transition",
