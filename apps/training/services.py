@@ -336,6 +336,11 @@ def record_attendance(*, actor, session, household, present):
     Only an enrolled household, and only from the day of the session. Writing the same value
     again changes nothing and adds no history row, so a double tap is harmless.
     """
+    # The course's lock first, as a change of its rule or a move of its sessions takes it
+    # (they check what attendance exists): the session is read again under it.
+    session = (
+        Session.objects.select_related("course").select_for_update(of=("self", "course")).get(pk=session.pk)
+    )
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("household")
