@@ -1,5 +1,6 @@
 """The agreement signed at hand-over (convention de don / de prêt)."""
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,7 @@ def agreement_pdf(allocation):
                 ),
                 (_("Phone"), household.phone or "—"),
                 (_("Course"), f"{course.title} ({course.structure})"),
-                (_("Hand-over date"), date_format(handed_over, "DATE_FORMAT")),
+                (_("Hand-over date"), date_format(timezone.localtime(handed_over), "DATE_FORMAT")),
             ]
         ),
         Spacer(1, 4 * mm),

@@ -4,9 +4,12 @@ Every text that a user typed goes through ``para()``, which escapes it: reportla
 Paragraph reads a small markup language, and a model name like "<b>" must print as typed.
 """
 
+import functools
 import io
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+import reportlab
 from django.utils import timezone
 from django.utils.formats import date_format
 from reportlab.lib import colors
@@ -14,19 +17,47 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 PROGRAMME = "Ordi-pratique"
 
+# Families' and donors' names come in many alphabets, and the PDF base fonts (Helvetica)
+# print a black box for any letter outside Western European ones ("Yılmaz", "Nguyễn").
+# DejaVu (Debian's fonts-dejavu-core) covers nearly all of them; reportlab's own Vera,
+# always there, covers the Latin ones at least.
+REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
+UNICODE_FONTS = [
+    (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ),
+    (REPORTLAB_FONTS / "Vera.ttf", REPORTLAB_FONTS / "VeraBd.ttf"),
+]
+
+
+@functools.cache
+def fonts():
+    """(regular, bold) font names for every document: the first Unicode font found,
+    registered once."""
+    for regular_path, bold_path in UNICODE_FONTS:
+        if regular_path.exists() and bold_path.exists():
+            pdfmetrics.registerFont(TTFont("DocSans", regular_path))
+            pdfmetrics.registerFont(TTFont("DocSans-Bold", bold_path))
+            return "DocSans", "DocSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
 
 def styles():
+    regular, bold = fonts()
     sheet = getSampleStyleSheet()
-    base = ParagraphStyle("base", parent=sheet["Normal"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+    base = ParagraphStyle("base", parent=sheet["Normal"], fontName=regular, fontSize=9.5, leading=12.5)
     return {
         "title": ParagraphStyle(
             "title",
             parent=sheet["Title"],
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=16,
             leading=20,
             alignment=0,
@@ -35,7 +66,7 @@ def styles():
         "h2": ParagraphStyle(
             "h2",
             parent=base,
-            fontName="Helvetica-Bold",
+            fontName=bold,
             fontSize=11.5,
             leading=15,
             spaceBefore=8,
@@ -46,9 +77,7 @@ def styles():
             "small", parent=base, fontSize=8, leading=10, textColor=colors.HexColor("#333333")
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
-        "cell_bold": ParagraphStyle(
-            "cell_bold", parent=base, fontName="Helvetica-Bold", fontSize=8.5, leading=10.5
-        ),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=bold, fontSize=8.5, leading=10.5),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
     }
 
@@ -115,7 +144,7 @@ def render(flowables, *, title, footer_text="", pagesize=A4):
 
     def decorate(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 7.5)
+        canvas.setFont(fonts()[0], 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.drawString(15 * mm, 10 * mm, f"{PROGRAMME} · {footer_text}"[:120])
         canvas.drawRightString(pagesize[0] - 15 * mm, 10 * mm, f"{printed_on} · {doc.page}")

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,9 @@ def _erasure_text(device, erasures):
             if details:
                 what += f" ({details})"
         result = _("passed") if erasure.result == ErasureResult.PASSED else _("FAILED")
-        lines.append(f"{what} — {result}, {date_format(erasure.performed_at, 'SHORT_DATE_FORMAT')}")
+        lines.append(
+            f"{what} — {result}, {date_format(timezone.localtime(erasure.performed_at), 'SHORT_DATE_FORMAT')}"
+        )
     return "\n".join(lines)
 
 
@@ -77,7 +80,7 @@ def donation_receipt_pdf(donation):
                 for d in devices
             ]
             or [["—", _("No device recorded yet"), "", ""]],
-            col_widths=[24 * mm, 52 * mm, 34 * mm, 70 * mm],
+            col_widths=[27 * mm, 52 * mm, 34 * mm, 67 * mm],
         ),
         Spacer(1, 3 * mm),
         pdf.para(

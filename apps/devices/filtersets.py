@@ -42,5 +42,9 @@ class DeviceFilterSet(django_filters.FilterSet):
 
 
 def normalise_tag(text):
-    """What a USB scanner or a hurried thumb types: stray spaces, lower case."""
-    return "".join(str(text).split()).upper()
+    """What a USB scanner or a hurried thumb types: stray spaces, lower case, or, from a
+    scanner that reads the QR code, the label's address, whose last part is the tag."""
+    text = str(text)
+    if "/d/" in text:
+        text = text.rsplit("/d/", 1)[1].split("?", 1)[0].strip().rstrip("/")
+    return "".join(text.split()).upper()

@@ -40,13 +40,24 @@ COLUMN_ALIASES = {
         "numerodeserie",
         "numeroserie",
         "noserie",
+        "nserie",
         "ndeserie",
         "sn",
         "ns",
     ],
     "cpu": ["cpu", "processeur", "processor"],
-    "ram_gb": ["ramgb", "ram", "ramgo", "memoire", "memoirego", "memory"],
-    "storage_gb": ["storagegb", "storage", "stockage", "stockagego", "disque", "disquego", "capacite"],
+    "ram_gb": ["ramgb", "ram", "ramgo", "memoire", "memoirego", "memoirevive", "memoirevivego", "memory"],
+    "storage_gb": [
+        "storagegb",
+        "storage",
+        "stockage",
+        "stockagego",
+        "disque",
+        "disquego",
+        "disquedur",
+        "disquedurgo",
+        "capacite",
+    ],
     "storage_type": ["storagetype", "typedestockage", "typestockage", "typededisque", "typedisque"],
     "operating_system": ["operatingsystem", "os", "systeme", "systemedexploitation"],
     "condition": ["condition", "etat", "grade"],
@@ -66,6 +77,7 @@ KIND_ALIASES = {
         "uc",
         "tour",
         "pcdebureau",
+        "ordinateurdebureau",
     ],
     DeviceKind.LAPTOP: ["laptop", "portable", "pcportable", "ordinateurportable", "notebook"],
     DeviceKind.ALL_IN_ONE: ["allinone", "toutenun"],
@@ -287,7 +299,8 @@ def _gigabytes(text):
         number *= 1000
     elif unit in {"mo", "mb"}:
         number /= 1000
-    return round(number)
+    # A drive of a few hundred MB is still a drive to erase: 0 would mean "no drive".
+    return 1 if 0 < number < 1 else round(number)
 
 
 def _weight(row, text, parsed):

@@ -39,7 +39,7 @@ def bar_drawing(categories, series, width=PAGE_WIDTH, bar=9):
     group_gap = 7
     groups_height = len(categories) * (len(series) * bar + group_gap)
     legend_height = 16 if len(series) > 1 else 0
-    label_room = max((stringWidth(c, "Helvetica", 8) for c in categories), default=20) + 10
+    label_room = max((stringWidth(c, pdf.fonts()[0], 8) for c in categories), default=20) + 10
     drawing = Drawing(width, groups_height + legend_height + 10)
     chart = HorizontalBarChart()
     chart.x, chart.y = label_room, 4
@@ -49,7 +49,7 @@ def bar_drawing(categories, series, width=PAGE_WIDTH, bar=9):
     chart.data = [tuple(values) for _label, values in reversed(series)]
     chart.categoryAxis.categoryNames = categories
     chart.categoryAxis.reverseDirection = 1  # first category on top, as in the table
-    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontName = pdf.fonts()[0]
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
@@ -58,7 +58,7 @@ def bar_drawing(categories, series, width=PAGE_WIDTH, bar=9):
     chart.barSpacing = 1
     chart.groupSpacing = group_gap
     chart.barLabelFormat = format_cell
-    chart.barLabels.fontName = "Helvetica"
+    chart.barLabels.fontName = pdf.fonts()[0]
     chart.barLabels.fontSize = min(8, bar)
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
@@ -73,7 +73,7 @@ def bar_drawing(categories, series, width=PAGE_WIDTH, bar=9):
         legend.alignment = "right"
         legend.columnMaximum = 1
         legend.deltax = 110
-        legend.fontName, legend.fontSize = "Helvetica", 8
+        legend.fontName, legend.fontSize = pdf.fonts()[0], 8
         legend.boxAnchor = "nw"
         legend.colorNamePairs = [(GREYS[i % len(GREYS)], str(label)) for i, (label, _v) in enumerate(series)]
         legend.strokeColor = colors.black
@@ -94,7 +94,7 @@ def _styles():
 def _column_widths(table):
     """Each figure column as wide as its heading needs (within limits); the first takes the rest."""
     widths = [
-        min(32 * mm, max(18 * mm, stringWidth(column.label, "Helvetica-Bold", 8.5) + 16))
+        min(32 * mm, max(18 * mm, stringWidth(column.label, pdf.fonts()[1], 8.5) + 16))
         for column in table.columns[1:]
     ]
     return [PAGE_WIDTH - sum(widths), *widths]

@@ -5,23 +5,20 @@ when and by whom, and gives each enrolled household a line to sign. Pure renderi
 (``AttendanceSheet``, built by ``selectors.attendance_sheet_of``), PDF bytes out.
 """
 
-import functools
 import io
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from apps.core.pdf import fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
@@ -34,19 +31,6 @@ INK = colors.HexColor("#1b1f23")
 MUTED = colors.HexColor("#4a5560")
 LINE = colors.HexColor("#8a96a3")
 HEADER_FILL = colors.HexColor("#e9eef3")
-
-# Families' names come in many alphabets, and the PDF base fonts (Helvetica) print a black
-# box for any letter outside Western European ones ("Yılmaz", "Nguyễn"). DejaVu (Debian's
-# fonts-dejavu-core) covers nearly all of them; reportlab's own Vera, always there, covers
-# the Latin ones at least.
-REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
-UNICODE_FONTS = [
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
-    (REPORTLAB_FONTS / "Vera.ttf", REPORTLAB_FONTS / "VeraBd.ttf"),
-]
 
 
 @dataclass(frozen=True)
@@ -67,24 +51,13 @@ class AttendanceSheet:
     lines: tuple[SheetLine, ...]
 
 
-@functools.cache
-def _fonts():
-    """(regular, bold) font names: the first Unicode font found, registered once."""
-    for regular_path, bold_path in UNICODE_FONTS:
-        if regular_path.exists() and bold_path.exists():
-            pdfmetrics.registerFont(TTFont("SheetSans", regular_path))
-            pdfmetrics.registerFont(TTFont("SheetSans-Bold", bold_path))
-            return "SheetSans", "SheetSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def _text(value):
     """User text, escaped: Paragraph reads markup, and a name is not markup."""
     return escape(str(value))
 
 
 def render_attendance_sheet(sheet):
-    regular, bold = _fonts()
+    regular, bold = fonts()
     styles = {
         "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, textColor=INK),
         "lead": ParagraphStyle("lead", fontName=regular, fontSize=10, leading=13, textColor=MUTED),

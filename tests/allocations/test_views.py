@@ -12,6 +12,7 @@ from apps.allocations import services
 from apps.allocations.models import Allocation
 from apps.core.views import PICK_LIST_SIZE
 from apps.devices.models import Device
+from tests.devices.test_views import pdf_text
 from tests.factories import CourseFactory, EnrolmentFactory
 
 from .conftest import attend, loan_now_due, ready_device
@@ -374,3 +375,12 @@ def test_withdrawing_says_the_reservation_is_cancelled_before_and_after(client_a
     assert set(Device.objects.filter(pk__in=[d.pk for d in kit]).values_list("status", flat=True)) == {
         "ready"
     }
+
+
+def test_the_agreement_prints_a_household_name_in_any_alphabet(client_as, trainer, completed, kit):
+    household = completed.household
+    household.contact_name = "Mehmet Yılmaz"
+    household.save()
+    allocation = services.reserve(actor=trainer, enrolment=completed, devices=kit, kind="gift")
+    pdf = client_as(trainer).get(reverse("allocations:allocation_agreement", args=[allocation.pk]))
+    assert "Mehmet Yılmaz" in pdf_text(pdf.content)

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from apps.devices import services
+from apps.devices.importing import read_device_file
 from apps.devices.models import Device
 from apps.devices.services import ImportRejected
 
@@ -206,3 +207,28 @@ def test_a_bad_value_repeated_on_several_rows_is_reported_on_each_row(technician
         == "Ensure that there are no more than 6 digits in total."
     )
     assert Device.objects.count() == 0
+
+
+def test_common_french_headers_and_kinds_are_read():
+    content = "Type;N° série;Mémoire vive (Go);Disque dur (Go)\nOrdinateur de bureau;SN-42;8;500\n"
+    parsed = read_device_file(content.encode("cp1252"), "inventaire.csv")
+    assert (parsed.ignored_columns, parsed.errors) == ([], [])
+    ((_row, fields),) = parsed.rows
+    assert (fields["kind"], fields["serial_number"], fields["ram_gb"], fields["storage_gb"]) == (
+        "desktop",
+        "SN-42",
+        8,
+        500,
+    )
+
+
+def test_a_drive_under_a_gigabyte_is_still_a_drive_to_erase(technician):
+    # 0 would mean "no drive": the device could be made ready without any erasure.
+    result = services.import_devices(
+        donation=DonationFactory(),
+        content=b"type;stockage\nportable;256 Mo\n",
+        filename="inventaire.csv",
+        actor=technician,
+        dry_run=True,
+    )
+    assert result.devices[0].storage_gb == 1

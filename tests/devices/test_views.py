@@ -1,12 +1,16 @@
 """The technician's screens: intake, finding a device, moves, interventions, erasures, receipt."""
 
 import io
+from datetime import date, datetime
 
 import pypdfium2
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.devices.choices import DeviceStatus
+from apps.devices.documents import donation_receipt_pdf
 from apps.devices.models import Device, Donation, Donor
 
 from .factories import DeviceFactory, DonationFactory, ErasureFactory
@@ -517,3 +521,26 @@ def test_editing_a_ready_device_to_add_a_drive_shows_why_and_saves_nothing(clien
     ]
     device.refresh_from_db()
     assert (device.brand, device.storage_gb) == ("Dell", 0)
+
+
+def test_the_receipt_prints_a_donor_name_in_any_alphabet():
+    donation = DonationFactory(donor__name="Association Nguyễn Yılmaz")
+    assert "Association Nguyễn Yılmaz" in pdf_text(donation_receipt_pdf(donation))
+
+
+def test_the_receipt_dates_an_overnight_erasure_on_its_local_day():
+    device = DeviceFactory()
+    ErasureFactory(device=device, performed_at=timezone.make_aware(datetime(2026, 6, 15, 0, 30)))  # Paris
+    text = pdf_text(donation_receipt_pdf(device.donation))
+    assert date_format(date(2026, 6, 15), "SHORT_DATE_FORMAT") in text
+    assert date_format(date(2026, 6, 14), "SHORT_DATE_FORMAT") not in text
+
+
+def test_a_scanner_reading_the_qr_code_opens_the_device(client_as, technician, settings):
+    # A 2D USB scanner types what the QR code holds: the label's address, then Enter.
+    settings.SITE_URL = "https://ordi.example.org"
+    device = DeviceFactory(asset_tag="OP-000007")
+    response = client_as(technician).get(
+        reverse("devices:device_find"), {"tag": "https://ordi.example.org/d/OP-000007\n"}
+    )
+    assert response["Location"] == device.get_absolute_url()
