@@ -164,7 +164,7 @@ class FollowUpFigures:
 
     @property
     def in_use_rate(self):
-        """Of the households reached, the share whose computer is in use."""
+        """Of the contacts that reached the household, the share that found the computer in use."""
         return percent(self.in_use, self.reached)
 
 

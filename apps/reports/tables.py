@@ -117,6 +117,11 @@ def _summary(report):
             (_("Devices recycled or destroyed"), d.end_of_life),
             (_("Kilograms diverted from waste (recycled or destroyed)"), d.kg_diverted),
             (_("Kilograms reused (handed over)"), d.kg_handed_over),
+            # Said beside the kilograms, which leave them out: a funder reads the total as whole.
+            (
+                _("Devices handed over with no weight recorded (not in the kilograms)"),
+                d.handed_over_weight_unknown,
+            ),
             (_("Hand-overs"), report.handovers.total),
             (_("Households referred"), h.referred),
             (_("Households enrolled"), h.enrolled),
@@ -124,7 +129,7 @@ def _summary(report):
             (_("Households equipped"), h.equipped),
             (_("Attendance rate (%)"), t.attendance_rate),
             (_("Completion rate (%)"), t.completion_rate),
-            (_("Follow-ups: households reached"), report.follow_ups.reached),
+            (_("Follow-ups: contacts that reached the household"), report.follow_ups.reached),
         ],
     )
 
@@ -276,12 +281,12 @@ def _follow_ups(report):
         _("Follow-ups"),
         [
             (_("Follow-up contacts"), f.follow_ups),
-            (_("Households reached"), f.reached),
+            (_("Contacts that reached the household"), f.reached),
             (_("Computer in use"), f.in_use),
             (_("Computer not in use"), f.not_in_use),
             (_("Problems reported"), f.problems),
             (_("Needs a repair"), f.needs_repair),
-            (_("In use, of the households reached (%)"), f.in_use_rate),
+            (_("In use, of the contacts that reached the household (%)"), f.in_use_rate),
         ],
     )
 

@@ -33,6 +33,19 @@ def test_device_funnel_of_the_period(seeded):
     assert d.lost == 0
 
 
+def test_a_device_handed_over_without_a_weight_is_said_beside_the_kilograms(seeded, in_english):
+    from apps.devices.models import Device, StatusChange
+
+    handed = StatusChange.objects.filter(to_status="allocated", at__date__range=(PERIOD.start, PERIOD.end))
+    device = Device.objects.get(pk=handed.values_list("device", flat=True).first())
+    weight = device.weight_kg
+    Device.objects.filter(pk=device.pk).update(weight_kg=None)  # set-up: a weight never taken
+    d = report_figures(period=PERIOD).devices
+    assert (d.handed_over_weight_unknown, d.kg_handed_over) == (1, EXPECTED["kg_reused"] - weight)
+    summary = dict(report_tables(report_figures(period=PERIOD))["summary"].rows)
+    assert summary["Devices handed over with no weight recorded (not in the kilograms)"] == 1
+
+
 def test_average_days_through_the_workshop(seeded):
     d = report_figures(period=PERIOD).devices
     assert d.avg_days_collection_to_ready == EXPECTED["avg_collection_to_ready"]

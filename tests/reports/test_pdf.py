@@ -52,7 +52,7 @@ def test_pdf_has_the_known_figures(client_as, coordinator, seeded, in_english):
         "Les Buers Yes 4 3 2 1",
         "Not given 2 1 0 0",
         "Sessions held 4",
-        "Households reached 2",
+        "Contacts that reached the household 2",
         "How these figures are counted",
     ]:
         assert line in lines, line

@@ -56,6 +56,7 @@ def test_the_known_figures_on_screen(client_as, coordinator, seeded, in_english)
         "Devices recycled or destroyed": "2",
         "Kilograms diverted from waste (recycled or destroyed)": "3.00",
         "Kilograms reused (handed over)": "3.50",
+        "Devices handed over with no weight recorded (not in the kilograms)": "0",
         "Hand-overs": "2",
         "Households referred": "5",
         "Households enrolled": "4",
@@ -104,7 +105,7 @@ def test_the_known_figures_on_screen(client_as, coordinator, seeded, in_english)
     assert training["Attendance rate (%)"] == "70.0"
     follow_ups = dict(tables["table-follow_ups"][1:])
     assert (
-        follow_ups["Households reached"],
+        follow_ups["Contacts that reached the household"],
         follow_ups["Computer in use"],
         follow_ups["Problems reported"],
     ) == (
