@@ -145,29 +145,24 @@ def anonymise_household(household, *, actor, reason):
         _erase_texts(allocation, ALLOCATION_TEXT_FIELDS, actor=actor, reason=reason)
     for follow_up in FollowUp.objects.filter(allocation__household=household).select_for_update():
         _erase_texts(follow_up, FOLLOW_UP_TEXT_FIELDS, actor=actor, reason=reason)
-    withdrawals = Enrolment.objects.filter(household=household).exclude(
-        withdrawal_reason__in=["", ERASED_WITHDRAWAL_REASON]
-    )
-    for enrolment in withdrawals.select_for_update():
-        enrolment.withdrawal_reason = ERASED_WITHDRAWAL_REASON
-        with_actor(enrolment, actor, reason or "anonymised").save()
-    Enrolment.history.filter(household_id=household.pk).exclude(withdrawal_reason="").update(
-        withdrawal_reason=ERASED_WITHDRAWAL_REASON
-    )
+    for enrolment in Enrolment.objects.filter(household=household).select_for_update():
+        _erase_texts(
+            enrolment, ("withdrawal_reason",), actor=actor, reason=reason, wording=ERASED_WITHDRAWAL_REASON
+        )
     return household
 
 
-def _erase_texts(record, fields, *, actor, reason):
-    """Replace what was typed in ``fields`` of ``record`` by ``ERASED_TEXT``, in the record
-    (one new history row, the first time only) and in every one of its history rows."""
-    erased = {field: ERASED_TEXT for field in fields if getattr(record, field) not in ("", ERASED_TEXT)}
+def _erase_texts(record, fields, *, actor, reason, wording=ERASED_TEXT):
+    """Replace what was typed in ``fields`` of ``record`` by ``wording``, in the record (one
+    new history row, the first time only) and in every one of its history rows."""
+    erased = [field for field in fields if getattr(record, field) not in ("", wording)]
     if erased:
-        for field, value in erased.items():
-            setattr(record, field, value)
+        for field in erased:
+            setattr(record, field, wording)
         with_actor(record, actor, reason or "anonymised").save()
     past = type(record).history.filter(id=record.pk)
     for field in fields:
-        past.exclude(**{field: ""}).update(**{field: ERASED_TEXT})
+        past.exclude(**{field: ""}).update(**{field: wording})
 
 
 def anonymise_past_retention(*, actor=None, dry_run=False, today=None):
